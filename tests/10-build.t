@@ -1,0 +1,85 @@
+#!/bin/bash
+# Build tests: the images the boot tests need, and the kit's refusals of bad
+# input (unknown app or level, a patch that does not apply, a config option
+# that does not survive olddefconfig).
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+images=(hello crash hang)
+plan $((${#images[@]} + 5))
+
+mkdir -p "$O/logs"
+for app in "${images[@]}"; do
+	log=$O/logs/build-$app-stock.log
+	if make image APP=$app LEVEL=stock O="$O" >"$log" 2>&1; then
+		ok "build $app-stock"
+	else
+		not_ok "build $app-stock (log: $log)"
+		diag "$(tail -n 30 "$log")"
+	fi
+done
+
+# Unknown APP or LEVEL: refused at once, naming what exists.
+refuses() { # VAR=VALUE WORD...: make run fails, its message lists every WORD
+	local out
+	out=$(timeout 20 make run "$1" O="$O" 2>&1) && return 1
+	shift
+	for word in "$@"; do grep -qw -- "$word" <<<"$out" || return 1; done
+}
+check "make run APP=nope fails listing the apps" refuses APP=nope hello crash hang
+check "make run LEVEL=nope fails listing the levels" refuses LEVEL=nope stock
+
+# A patch that does not apply stops the build and names the patch.
+toy=$(mktemp -d)
+mkdir -p "$toy/pristine" "$toy/patches"
+echo "original line" >"$toy/pristine/file.txt"
+touch "$toy/pristine/.stamp_extracted"
+cat >"$toy/patches/0001-toy-change-a-line-that-is-not-there.patch" <<'PATCH'
+--- a/file.txt
++++ b/file.txt
+@@ -1 +1 @@
+-some other line
++new line
+PATCH
+out=$(scripts/patch-tree "$toy/pristine" "$toy/patches" "$toy/tree" 2>&1)
+rc=$?
+if [ $rc != 0 ] && grep -q "0001-toy-change-a-line-that-is-not-there.patch does not apply" <<<"$out" && [ ! -e "$toy/tree" ]; then
+	ok "a patch that does not apply stops the build, named"
+else
+	not_ok "a patch that does not apply stops the build, named (rc $rc)"
+	diag "$out"
+fi
+# A good patch applies, and only the files it changes get rewritten.
+cat >"$toy/patches/0001-toy-change-a-line-that-is-not-there.patch" <<'PATCH'
+--- a/file.txt
++++ b/file.txt
+@@ -1 +1 @@
+-original line
++patched line
+PATCH
+if scripts/patch-tree "$toy/pristine" "$toy/patches" "$toy/tree" >/dev/null &&
+   [ "$(cat "$toy/tree/file.txt")" = "patched line" ] && [ -f "$toy/tree/.stamp_patched" ]; then
+	ok "a patch that applies is in the patched tree"
+else
+	not_ok "a patch that applies is in the patched tree"
+fi
+rm -rf "$toy"
+
+# A requested option that olddefconfig drops is an error listing it.
+if [ -d "$O/src/linux" ]; then
+	frag=$(mktemp --suffix=.config)
+	echo "CONFIG_VIRTIO_BLK=y" >"$frag" # needs CONFIG_BLK_DEV, which is off
+	out=$(scripts/kconfig "$O/src/linux" "$O/build/kconfig-reject-test" configs/base.config "$frag" 2>&1)
+	rc=$?
+	rm -rf "$frag" "$O/build/kconfig-reject-test"
+	if [ $rc != 0 ] && grep -q "CONFIG_VIRTIO_BLK=y (got: absent)" <<<"$out"; then
+		ok "a config option that does not survive olddefconfig is an error"
+	else
+		not_ok "a config option that does not survive olddefconfig is an error (rc $rc)"
+		diag "$out"
+	fi
+else
+	skip "a config option that does not survive olddefconfig is an error" "no extracted kernel tree"
+fi
+tap_done

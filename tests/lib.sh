@@ -1,0 +1,14 @@
+# Shared helpers for tests/*.t: a tiny TAP 13 writer.
+# Source it, call plan N, then ok/not_ok/skip per case.
+
+tap_n=0
+tap_failed=0
+plan() { echo "TAP version 13"; echo "1..$1"; }
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+# check NAME COMMAND...: one case from a command's success.
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+# diag TEXT...: indented TAP diagnostics.
+diag() { sed 's/^/# /' <<<"$*"; }
+tap_done() { [ $tap_failed = 0 ]; }
