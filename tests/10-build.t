@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 images=(hello crash hang)
-plan $((${#images[@]} + 5))
+plan $((${#images[@]} + 6))
 
 mkdir -p "$O/logs"
 for app in "${images[@]}"; do
@@ -19,6 +19,24 @@ for app in "${images[@]}"; do
 		diag "$(tail -n 30 "$log")"
 	fi
 done
+
+# Changing the app rebuilds the app and its initramfs, never the kernel.
+kernel_stamp=$O/build/linux-stock/.stamp_built
+initramfs=$O/images/hello-stock/initramfs.cpio
+if [ -f "$kernel_stamp" ] && [ -f "$initramfs" ]; then
+	before=$(stat -c %Y.%y "$kernel_stamp")
+	sleep 1
+	touch apps/hello/hello.c
+	make image APP=hello LEVEL=stock O="$O" >"$O/logs/build-hello-stock-again.log" 2>&1
+	if [ "$(stat -c %Y.%y "$kernel_stamp")" = "$before" ] && [ "$initramfs" -nt "$kernel_stamp" ]; then
+		ok "changing the app relinks the image without rebuilding the kernel"
+	else
+		not_ok "changing the app relinks the image without rebuilding the kernel"
+		diag "$(cat "$O/logs/build-hello-stock-again.log")"
+	fi
+else
+	skip "changing the app relinks the image without rebuilding the kernel" "hello-stock was not built"
+fi
 
 # Unknown APP or LEVEL: refused at once, naming what exists.
 refuses() { # VAR=VALUE WORD...: make run fails, its message lists every WORD
