@@ -5,7 +5,7 @@
 
 O ?= out
 APP ?= hello
-LEVEL ?= stock
+LEVEL ?= base
 ACCEL ?= auto
 ARGS ?=
 V ?= 0
@@ -37,8 +37,16 @@ endif
 HOST_DIR := $(O)/host
 LINUX_PRISTINE := $(O)/src/linux-pristine
 LINUX_SRC := $(O)/src/linux
+GLIBC_PRISTINE := $(O)/src/glibc-pristine
+GLIBC_SRC := $(O)/src/glibc
+GLIBC_BUILD := $(O)/build/glibc
+UKL_SYSROOT := $(O)/sysroot-ukl
+
+# Every level but stock links the app into vmlinux (UKL).
+UKL := $(filter-out stock,$(LEVEL))
 
 # Apps without a fragment of their own share one kernel build per level.
+# A UKL app is part of vmlinux: switching apps in a build relinks only.
 APP_FRAGMENT := $(wildcard apps/$(APP)/app.config)
 FRAGMENTS := configs/base.config configs/levels/$(LEVEL).config $(APP_FRAGMENT)
 KERNEL_BUILD := $(O)/build/linux-$(LEVEL)$(if $(APP_FRAGMENT),-$(APP))
@@ -48,7 +56,11 @@ IMAGE_DIR := $(O)/images/$(APP)-$(LEVEL)
 APP_SRCS := $(wildcard apps/$(APP)/*.c)
 UKL_LIB_SRCS := $(wildcard ukl-lib/*.c)
 UKL_LIB_HDRS := $(wildcard ukl-lib/*.h)
-APP_CFLAGS := -O2 -g -Wall -Wextra -Iukl-lib
+# Apps may print TAP with the kernel tree's kselftest.h.
+APP_CFLAGS := -O2 -g -Wall -Wextra -Iukl-lib -I$(LINUX_SRC)/tools/testing/selftests
+# Code that runs in ring 0 inside vmlinux, like the UKL glibc.
+UKL_CFLAGS := -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -isystem $(UKL_SYSROOT)/include
+UKL_APP_OBJ := $(APP_BUILD)/app-ukl.o
 
 VERDICT := $(HOST_DIR)/verdict
 GEN_INIT_CPIO := $(HOST_DIR)/gen_init_cpio
@@ -58,11 +70,12 @@ GEN_INIT_CPIO := $(HOST_DIR)/gen_init_cpio
 # and timestamp keep images reproducible and ccache hits high.
 KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
 	CC="ccache gcc" KBUILD_BUILD_USER=ukl KBUILD_BUILD_HOST=kit \
-	KBUILD_BUILD_TIMESTAMP="$(KBUILD_TIMESTAMP)" V=$(V) -j$(JOBS)
+	KBUILD_BUILD_TIMESTAMP="$(KBUILD_TIMESTAMP)" V=$(V) -j$(JOBS) \
+	$(if $(UKL),UKL_APP=$(UKL_APP_OBJ))
 KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
 
 .DEFAULT_GOAL := image
-.PHONY: help deps image kernel app run test host-tools clean distclean
+.PHONY: help deps image kernel app glibc run test check-series host-tools clean distclean
 
 help:
 	@echo 'Unikernel Linux kit'
@@ -72,18 +85,21 @@ help:
 	@echo '  image       build $$(O)/images/APP-LEVEL/ (the default goal)'
 	@echo '  kernel      build only the kernel for APP and LEVEL'
 	@echo '  app         build only the app for APP and LEVEL'
+	@echo '  glibc       build the UKL C library (static, kernel code model)'
 	@echo '  host-tools  build the host-side tools (console verdict, cpio writer)'
 	@echo 'Run:'
 	@echo '  run         build and boot APP at LEVEL under QEMU with ARGS'
 	@echo 'Test:'
 	@echo '  test        unit tests of the harness and boot tests (TAP)'
+	@echo '  check-series  build every prefix of patches/ (slow; run before sending patches)'
 	@echo 'Clean:'
 	@echo '  clean       remove images, app builds and logs (keeps kernel builds)'
 	@echo '  distclean   remove everything under $$(O)'
 	@echo
 	@echo 'Variables:'
 	@echo '  APP=$(APP)     one of: $(APPS)'
-	@echo '  LEVEL=$(LEVEL)   one of: $(LEVELS)'
+	@echo '  LEVEL=$(LEVEL)   one of:'
+	@for l in $(LEVELS); do printf '      %-9s %s\n' $$l "$$(sed -n 's/^# Level [^:]*: //p' configs/levels/$$l.config)"; done
 	@echo '  O=$(O)   output directory'
 	@echo '  ACCEL=$(ACCEL)    auto (KVM where usable, else TCG), kvm or tcg'
 	@echo '  ARGS=...      arguments for the app, e.g. ARGS="exit 3"'
@@ -102,6 +118,18 @@ $(LINUX_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
 # renaming a patch changes its mtime.
 $(LINUX_SRC)/.stamp_patched: $(LINUX_PRISTINE)/.stamp_extracted patches $(wildcard patches/*.patch) scripts/patch-tree
 	$(Q)scripts/patch-tree $(LINUX_PRISTINE) patches $(LINUX_SRC)
+
+$(GLIBC_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
+	$(Q)scripts/fetch glibc $(GLIBC_PRISTINE)
+
+$(GLIBC_SRC)/.stamp_patched: $(GLIBC_PRISTINE)/.stamp_extracted glibc-patches $(wildcard glibc-patches/*.patch) scripts/patch-tree
+	$(Q)scripts/patch-tree $(GLIBC_PRISTINE) glibc-patches $(GLIBC_SRC)
+
+$(GLIBC_BUILD)/.stamp_built: $(GLIBC_SRC)/.stamp_patched scripts/glibc-build
+	$(Q)scripts/glibc-build $(GLIBC_SRC) $(GLIBC_BUILD) $(UKL_SYSROOT)
+	$(Q)touch $@
+
+glibc: $(GLIBC_BUILD)/.stamp_built
 
 # --- host tools ------------------------------------------------------------
 
@@ -122,22 +150,51 @@ $(KERNEL_BUILD)/.stamp_configured: $(LINUX_SRC)/.stamp_patched $(FRAGMENTS) scri
 	$(Q)scripts/kconfig $(LINUX_SRC) $(KERNEL_BUILD) $(FRAGMENTS)
 	$(Q)touch $@
 
-$(KERNEL_BUILD)/.stamp_built: $(KERNEL_BUILD)/.stamp_configured
-	@echo ">>> kernel: building bzImage for level $(LEVEL) in $(KERNEL_BUILD) (log: $(KERNEL_BUILD)/build.log)"
+define build-kernel
+	@echo ">>> kernel: building bzImage for level $(LEVEL)$(if $(UKL), with $(APP) linked in,) in $(KERNEL_BUILD) (log: $(KERNEL_BUILD)/build.log)"
 	$(Q)set -o pipefail; $(KMAKE) bzImage 2>&1 | tee $(KERNEL_BUILD)/build.log | \
 		{ if [ "$(V)" = 1 ]; then cat; else grep -E 'error|warning:' || [ $$? = 1 ]; fi; }
+endef
+
+ifeq ($(UKL),)
+$(KERNEL_BUILD)/.stamp_built: $(KERNEL_BUILD)/.stamp_configured
+	$(build-kernel)
 	$(Q)touch $@
 
 kernel: $(KERNEL_BUILD)/.stamp_built
+KERNEL_IMAGE_DEPS := $(KERNEL_BUILD)/.stamp_built
+else
+# The build is shared by the level's apps, so its state says nothing about
+# which app vmlinux holds: the image's own bzImage stands for it, and Kbuild
+# relinks when the app object or its path changes.
+kernel: $(IMAGE_DIR)/bzImage
+KERNEL_IMAGE_DEPS := $(KERNEL_BUILD)/.stamp_configured $(UKL_APP_OBJ)
+endif
 
-# --- app (stock: a static /init in an initramfs) ---------------------------
-
-$(APP_BUILD)/$(APP): $(APP_SRCS) $(UKL_LIB_SRCS) $(UKL_LIB_HDRS)
+# --- app --------------------------------------------------------------------
+ifeq ($(UKL),)
+# Stock: a static /init in an initramfs.
+$(APP_BUILD)/$(APP): $(APP_SRCS) $(UKL_LIB_SRCS) $(UKL_LIB_HDRS) $(LINUX_SRC)/.stamp_patched
 	@echo ">>> app: building $(APP) for level $(LEVEL)"
 	$(Q)mkdir -p $(@D)
 	$(Q)gcc -static $(APP_CFLAGS) -o $@ $(APP_SRCS) $(UKL_LIB_SRCS)
 
 app: $(APP_BUILD)/$(APP)
+else
+# UKL: compiled for the kernel code model and turned into one object that
+# the kernel's final link takes in (scripts/ukl-link).
+APP_OBJS := $(patsubst %.c,$(APP_BUILD)/%.o,$(APP_SRCS) $(UKL_LIB_SRCS))
+
+$(APP_BUILD)/%.o: %.c $(UKL_LIB_HDRS) $(GLIBC_BUILD)/.stamp_built $(LINUX_SRC)/.stamp_patched
+	$(Q)mkdir -p $(@D)
+	$(Q)gcc $(APP_CFLAGS) $(UKL_CFLAGS) -c -o $@ $<
+
+$(UKL_APP_OBJ): $(APP_OBJS) $(GLIBC_BUILD)/.stamp_built scripts/ukl-link
+	@echo ">>> app: linking $(APP) for the kernel (level $(LEVEL))"
+	$(Q)scripts/ukl-link $@ $(UKL_SYSROOT) $(APP_OBJS)
+
+app: $(UKL_APP_OBJ)
+endif
 
 $(IMAGE_DIR)/initramfs.cpio: $(APP_BUILD)/$(APP) $(GEN_INIT_CPIO)
 	@echo ">>> image: writing initramfs with $(APP) as /init"
@@ -148,13 +205,21 @@ $(IMAGE_DIR)/initramfs.cpio: $(APP_BUILD)/$(APP) $(GEN_INIT_CPIO)
 	$(Q)$(GEN_INIT_CPIO) $(APP_BUILD)/initramfs.list >$@.tmp
 	$(Q)mv $@.tmp $@
 
-$(IMAGE_DIR)/bzImage: $(KERNEL_BUILD)/.stamp_built
+$(IMAGE_DIR)/bzImage: $(KERNEL_IMAGE_DEPS)
+	$(if $(UKL),$(build-kernel))
 	$(Q)mkdir -p $(@D)
 	$(Q)cp $(KERNEL_BUILD)/arch/x86/boot/bzImage $@
 
+ifeq ($(UKL),)
 image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(VERDICT)
 	$(Q)echo 'rdinit=/init' >$(IMAGE_DIR)/cmdline
 	@echo ">>> image: $(IMAGE_DIR) is ready"
+else
+image: $(IMAGE_DIR)/bzImage $(VERDICT)
+	$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio
+	$(Q)echo 'ukl.exit_port=0xf4' >$(IMAGE_DIR)/cmdline
+	@echo ">>> image: $(IMAGE_DIR) is ready"
+endif
 
 # --- run and test ----------------------------------------------------------
 
@@ -166,6 +231,15 @@ run: image
 
 test: host-tools
 	$(Q)O=$(O) tests/run
+
+# Every prefix of patches/ must build with CONFIG_UNIKERNEL_LINUX off, and
+# the whole series with it on (hello linked in).  Slow: one full kernel
+# build, then a partial rebuild per patch.
+check-series:
+	$(Q)$(MAKE) --no-print-directory image APP=hello LEVEL=stock O=$(O)
+	$(Q)$(MAKE) --no-print-directory app APP=hello LEVEL=base O=$(O)
+	$(Q)scripts/check-series $(LINUX_PRISTINE) $(O)/build/linux-stock/.config \
+		$(O)/check-series $(O)/build/apps/hello-base/app-ukl.o
 
 # --- clean -----------------------------------------------------------------
 

@@ -15,6 +15,9 @@
  *   fail    the app exited but its TAP output failed, was truncated or had
  *           no plan
  *   exit    the app exited with a non-zero status and no TAP failure
+ *
+ * The app's exit status comes from its exit marker or, under UKL, from the
+ * kernel's own report ("ukl: app NAME exited with status N").
  *   pass    the app exited with status 0 and any TAP output passed
  *
  * Kernel messages are recognised by their printk timestamp ("[    1.234]")
@@ -97,6 +100,16 @@ static size_t kernel_prefix_len(const char *s)
 
 static void kernel_line(struct boot *b, const char *msg)
 {
+	const char *report = strstr(msg, UKL_KERNEL_EXIT_REPORT);
+	int status;
+
+	/* A UKL kernel reports the app's exit itself (e.g. after _exit()). */
+	if (strncmp(msg, "ukl: app ", 9) == 0 && report &&
+	    sscanf(report + strlen(UKL_KERNEL_EXIT_REPORT), "%d", &status) == 1 &&
+	    status >= 0 && status <= 255) {
+		b->exited = true;
+		b->status = status;
+	}
 	if (b->crash[0])
 		return;
 	for (size_t i = 0; i < sizeof(crash_patterns) / sizeof(crash_patterns[0]); i++)

@@ -6,37 +6,50 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-images=(hello crash hang)
-plan $((${#images[@]} + 6))
+apps=(hello crash hang overflow conformance)
+levels=(stock base)
+plan $((${#apps[@]} * ${#levels[@]} + 7))
 
 mkdir -p "$O/logs"
-for app in "${images[@]}"; do
-	log=$O/logs/build-$app-stock.log
-	if make image APP=$app LEVEL=stock O="$O" >"$log" 2>&1; then
-		ok "build $app-stock"
-	else
-		not_ok "build $app-stock (log: $log)"
-		diag "$(tail -n 30 "$log")"
-	fi
+for level in "${levels[@]}"; do
+	for app in "${apps[@]}"; do
+		log=$O/logs/build-$app-$level.log
+		if make image APP=$app LEVEL=$level O="$O" >"$log" 2>&1; then
+			ok "build $app-$level"
+		else
+			not_ok "build $app-$level (log: $log)"
+			diag "$(tail -n 30 "$log")"
+		fi
+	done
 done
 
-# Changing the app rebuilds the app and its initramfs, never the kernel.
-kernel_stamp=$O/build/linux-stock/.stamp_built
-initramfs=$O/images/hello-stock/initramfs.cpio
-if [ -f "$kernel_stamp" ] && [ -f "$initramfs" ]; then
-	before=$(stat -c %Y.%y "$kernel_stamp")
+# app_change_keeps LEVEL KERNEL_FILE PRODUCT NAME: after a change to hello,
+# rebuilding hello-LEVEL leaves KERNEL_FILE as it was and PRODUCT newer.
+app_change_keeps() {
+	local level=$1 kernel_file=$2 product=$3 name=$4 before
+	local log=$O/logs/build-hello-$level-again.log
+
+	if [ ! -f "$kernel_file" ] || [ ! -f "$product" ]; then
+		skip "$name" "hello-$level was not built"
+		return
+	fi
+	before=$(stat -c %Y.%y "$kernel_file")
 	sleep 1
 	touch apps/hello/hello.c
-	make image APP=hello LEVEL=stock O="$O" >"$O/logs/build-hello-stock-again.log" 2>&1
-	if [ "$(stat -c %Y.%y "$kernel_stamp")" = "$before" ] && [ "$initramfs" -nt "$kernel_stamp" ]; then
-		ok "changing the app relinks the image without rebuilding the kernel"
+	make image APP=hello LEVEL="$level" O="$O" >"$log" 2>&1
+	if [ "$(stat -c %Y.%y "$kernel_file")" = "$before" ] && [ "$product" -nt "$kernel_file" ]; then
+		ok "$name"
 	else
-		not_ok "changing the app relinks the image without rebuilding the kernel"
-		diag "$(cat "$O/logs/build-hello-stock-again.log")"
+		not_ok "$name"
+		diag "$(tail -n 30 "$log")"
 	fi
-else
-	skip "changing the app relinks the image without rebuilding the kernel" "hello-stock was not built"
-fi
+}
+app_change_keeps stock "$O/build/linux-stock/.stamp_built" "$O/images/hello-stock/initramfs.cpio" \
+	"changing the app rebuilds its initramfs, not the kernel"
+# At a UKL level the app is part of vmlinux: a change relinks, it does not
+# recompile the kernel (vmlinux.a stays as it was).
+app_change_keeps base "$O/build/linux-base/vmlinux.a" "$O/images/hello-base/bzImage" \
+	"changing a UKL app relinks vmlinux without recompiling the kernel"
 
 # Unknown APP or LEVEL: refused at once, naming what exists.
 refuses() { # VAR=VALUE WORD...: make run fails, its message lists every WORD

@@ -1,56 +1,72 @@
 #!/bin/bash
-# Boot tests of the stock images under QEMU: hello's greeting, argv and exit
-# status reach the host; a crashing init is a crash; a silent one is a hang.
+# Boot tests under QEMU, at every level that has images: hello's greeting,
+# argv and exit status reach the host; a crashing app is a crash; a silent
+# one is a hang.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 7
+levels=(stock base)
+plan $((9 * ${#levels[@]}))
 
-# boot APP [BOOT-OPTION...] [-- ARG...]: sets $out (console + verdict) and $rc.
+# boot IMAGE_DIR [BOOT-OPTION...] [-- ARG...]: sets $out (console + verdict) and $rc.
 boot() {
-	local app=$1
-	shift
-	out=$(scripts/boot --timeout 120 "$@" 2>&1 </dev/null) # "$@" keeps -- ARGS
+	out=$(scripts/boot --timeout 120 "$@" 2>&1 </dev/null)
 	rc=$?
 }
 has() { grep -qF -- "$1" <<<"$out"; }
-image() { echo "$O/images/$1-stock"; }
 
-if [ -f "$(image hello)/bzImage" ]; then
-	out= rc=
-	boot hello "$(image hello)"
-	check "hello: greeting on the console" has "Hello from the Unikernel Linux kit!"
-	check "hello: verdict pass, exit status 0" eval '[ "$rc" = 0 ] && has "boot: verdict: pass"'
-	[ "$rc" = 0 ] || diag "$out"
+for level in "${levels[@]}"; do
+	hello=$O/images/hello-$level crash=$O/images/crash-$level hang=$O/images/hang-$level
+	if [ -f "$hello/bzImage" ]; then
+		boot "$hello"
+		check "$level hello: greeting on the console" has "Hello from the Unikernel Linux kit!"
+		if [ "$level" = stock ]; then ring=3; else ring=0; fi
+		check "$level hello: runs in ring $ring" has "Running in ring $ring"
+		check "$level hello: verdict pass, exit status 0" eval '[ "$rc" = 0 ] && has "boot: verdict: pass"'
+		[ "$rc" = 0 ] || diag "$(tail -n 40 <<<"$out")"
 
-	boot hello "$(image hello)" -- exit 3
-	check "hello exit 3: argv seen" eval 'has "argv[1] = exit" && has "argv[2] = 3"'
-	check "hello exit 3: status 3 carried to the host" eval '[ "$rc" = 3 ] && has "boot: verdict: exit"'
-	[ "$rc" = 3 ] || diag "$out"
-else
-	for t in "hello: greeting" "hello: exit 0" "hello exit 3: argv" "hello exit 3: status"; do
-		skip "$t" "image hello-stock was not built (see the build tests)"
-	done
-fi
+		boot "$hello" -- exit 3
+		check "$level hello exit 3: argv seen" eval 'has "argv[1] = exit" && has "argv[2] = 3"'
+		check "$level hello exit 3: status 3 carried to the host" eval '[ "$rc" = 3 ] && has "boot: verdict: exit"'
+		[ "$rc" = 3 ] || diag "$(tail -n 40 <<<"$out")"
+	else
+		for t in greeting ring "exit 0" "exit 3: argv" "exit 3: status"; do
+			skip "$level hello: $t" "image hello-$level was not built (see the build tests)"
+		done
+	fi
 
-if [ -f "$(image crash)/bzImage" ]; then
-	boot crash "$(image crash)"
-	check "crash: verdict crash, non-zero status" eval '[ "$rc" = 125 ] && has "boot: verdict: crash"'
-	[ "$rc" = 125 ] || diag "$out"
-else
-	skip "crash: verdict crash" "image crash-stock was not built (see the build tests)"
-fi
+	if [ -f "$crash/bzImage" ]; then
+		boot "$crash"
+		check "$level crash: NULL dereference is a crash naming the address" \
+			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && has "segfault at 0 "'
+		[ "$rc" = 125 ] || diag "$(tail -n 40 <<<"$out")"
+	else
+		skip "$level crash: verdict crash" "image crash-$level was not built (see the build tests)"
+	fi
 
-if [ -f "$(image hang)/bzImage" ]; then
-	start=$SECONDS
-	boot hang --silence 5 "$(image hang)"
-	took=$((SECONDS - start))
-	check "hang: verdict hang, status 124" eval '[ "$rc" = 124 ] && has "boot: verdict: hang"'
-	check "hang: stopped within the silence limit ($took s)" test $took -lt 60
-	[ "$rc" = 124 ] || diag "$out"
-else
-	skip "hang: verdict hang" "image hang-stock was not built (see the build tests)"
-	skip "hang: stopped in time" "image hang-stock was not built (see the build tests)"
-fi
+	overflow=$O/images/overflow-$level
+	if [ -f "$overflow/bzImage" ]; then
+		start=$SECONDS
+		boot "$overflow"
+		took=$((SECONDS - start))
+		check "$level overflow: stack overflow is a crash, within seconds ($took s)" \
+			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && [ $took -lt 60 ]'
+		[ "$rc" = 125 ] || diag "$(tail -n 40 <<<"$out")"
+	else
+		skip "$level overflow: verdict crash" "image overflow-$level was not built (see the build tests)"
+	fi
+
+	if [ -f "$hang/bzImage" ]; then
+		start=$SECONDS
+		boot --silence 5 "$hang"
+		took=$((SECONDS - start))
+		check "$level hang: verdict hang, status 124" eval '[ "$rc" = 124 ] && has "boot: verdict: hang"'
+		check "$level hang: stopped within the silence limit ($took s)" test $took -lt 60
+		[ "$rc" = 124 ] || diag "$(tail -n 40 <<<"$out")"
+	else
+		skip "$level hang: verdict hang" "image hang-$level was not built (see the build tests)"
+		skip "$level hang: stopped in time" "image hang-$level was not built (see the build tests)"
+	fi
+done
 tap_done

@@ -14,6 +14,9 @@
 #define UKL_START_MARKER "ukl-kit: app started"
 #define UKL_EXIT_MARKER "ukl-kit: app exited with status"
 
+/* What a UKL kernel prints when the app's last thread exits. */
+#define UKL_KERNEL_EXIT_REPORT " exited with status "
+
 /* I/O port of QEMU's isa-debug-exit device (scripts/boot sets iobase). */
 #define UKL_EXIT_PORT 0xf4
 
