@@ -238,7 +238,7 @@ test: host-tools
 check-series:
 	$(Q)$(MAKE) --no-print-directory image APP=hello LEVEL=stock O=$(O)
 	$(Q)$(MAKE) --no-print-directory app APP=hello LEVEL=base O=$(O)
-	$(Q)scripts/check-series $(LINUX_PRISTINE) $(O)/build/linux-stock/.config \
+	$(Q)scripts/check-series $(LINUX_PRISTINE) $(LINUX_SRC) $(O)/build/linux-stock/.config \
 		$(O)/check-series $(O)/build/apps/hello-base/app-ukl.o
 
 # --- clean -----------------------------------------------------------------

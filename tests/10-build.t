@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 apps=(hello crash hang overflow conformance)
 levels=(stock base)
-plan $((${#apps[@]} * ${#levels[@]} + 7))
+plan $((${#apps[@]} * ${#levels[@]} + 8))
 
 mkdir -p "$O/logs"
 for level in "${levels[@]}"; do
@@ -22,6 +22,15 @@ for level in "${levels[@]}"; do
 		fi
 	done
 done
+
+# limits checks what only a UKL app is refused.
+log=$O/logs/build-limits-base.log
+if make image APP=limits LEVEL=base O="$O" >"$log" 2>&1; then
+	ok "build limits-base"
+else
+	not_ok "build limits-base (log: $log)"
+	diag "$(tail -n 30 "$log")"
+fi
 
 # app_change_keeps LEVEL KERNEL_FILE PRODUCT NAME: after a change to hello,
 # rebuilding hello-LEVEL leaves KERNEL_FILE as it was and PRODUCT newer.

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 levels=(stock base)
-plan $((9 * ${#levels[@]}))
+plan $((9 * ${#levels[@]} + 2))
 
 # boot IMAGE_DIR [BOOT-OPTION...] [-- ARG...]: sets $out (console + verdict) and $rc.
 boot() {
@@ -69,4 +69,16 @@ for level in "${levels[@]}"; do
 		skip "$level hang: stopped in time" "image hang-$level was not built (see the build tests)"
 	fi
 done
+
+# What a UKL app is refused: fork, spawn, exec and dlopen fail at once.
+limits=$O/images/limits-base
+if [ -f "$limits/bzImage" ]; then
+	boot "$limits"
+	check "base limits: fork, posix_spawn, exec, dlopen fail with ENOSYS" eval '[ "$rc" = 0 ] && has "boot: verdict: pass"'
+	check "base limits: the kernel says once why fork failed" has "tried to fork, which a unikernel does not support"
+	[ "$rc" = 0 ] || diag "$(grep -E '^(not )?ok|boot:' <<<"$out")"
+else
+	skip "base limits: fork, posix_spawn, exec, dlopen fail" "image limits-base was not built (see the build tests)"
+	skip "base limits: the kernel says why" "image limits-base was not built (see the build tests)"
+fi
 tap_done
