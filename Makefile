@@ -93,7 +93,7 @@ help:
 	@echo '  test        unit tests of the harness and boot tests (TAP)'
 	@echo '  check-series  build every prefix of patches/ (slow; run before sending patches)'
 	@echo 'Clean:'
-	@echo '  clean       remove images, app builds and logs (keeps kernel builds)'
+	@echo '  clean       remove images, app builds and logs (keeps kernel and glibc builds)'
 	@echo '  distclean   remove everything under $$(O)'
 	@echo
 	@echo 'Variables:'
@@ -191,7 +191,7 @@ $(APP_BUILD)/%.o: %.c $(UKL_LIB_HDRS) $(GLIBC_BUILD)/.stamp_built $(LINUX_SRC)/.
 
 $(UKL_APP_OBJ): $(APP_OBJS) $(GLIBC_BUILD)/.stamp_built scripts/ukl-link
 	@echo ">>> app: linking $(APP) for the kernel (level $(LEVEL))"
-	$(Q)scripts/ukl-link $@ $(UKL_SYSROOT) $(APP_OBJS)
+	$(Q)scripts/ukl-link $@ $(UKL_SYSROOT) $(APP) $(APP_OBJS)
 
 app: $(UKL_APP_OBJ)
 endif

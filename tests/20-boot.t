@@ -38,8 +38,9 @@ for level in "${levels[@]}"; do
 
 	if [ -f "$crash/bzImage" ]; then
 		boot "$crash"
-		check "$level crash: NULL dereference is a crash naming the address" \
-			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && has "segfault at 0 "'
+		check "$level crash: NULL dereference is a crash naming the app and the address" \
+			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && has "segfault at 0 " &&
+			      { [ $level = stock ] || has "ukl: app crash killed by signal 11"; }'
 		[ "$rc" = 125 ] || diag "$(tail -n 40 <<<"$out")"
 	else
 		skip "$level crash: verdict crash" "image crash-$level was not built (see the build tests)"
