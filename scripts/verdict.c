@@ -15,10 +15,10 @@
  *   fail    the app exited but its TAP output failed, was truncated or had
  *           no plan
  *   exit    the app exited with a non-zero status and no TAP failure
+ *   pass    the app exited with status 0 and any TAP output passed
  *
  * The app's exit status comes from its exit marker or, under UKL, from the
  * kernel's own report ("ukl: app NAME exited with status N").
- *   pass    the app exited with status 0 and any TAP output passed
  *
  * Kernel messages are recognised by their printk timestamp ("[    1.234]")
  * and may interrupt an app line in the middle; the two parts of such a line
