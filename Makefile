@@ -17,6 +17,10 @@ JOBS ?= $(shell nproc)
 
 APPS := $(sort $(notdir $(patsubst %/,%,$(wildcard apps/*/))))
 LEVELS := $(sort $(basename $(notdir $(wildcard configs/levels/*.config))))
+# Benchmarks compare levels in this order; stock first: ratios are to it.
+BENCH_LEVELS ?= stock base byp ret ret-byp nss $(filter-out stock base byp ret ret-byp nss,$(LEVELS))
+RUNS ?= 3
+QUICK ?= 0
 
 ifeq ($(V),1)
 Q :=
@@ -45,11 +49,16 @@ UKL_SYSROOT := $(O)/sysroot-ukl
 # Every level but stock links the app into vmlinux (UKL).
 UKL := $(filter-out stock,$(LEVEL))
 
-# Apps without a fragment of their own share one kernel build per level.
-# A UKL app is part of vmlinux: switching apps in a build relinks only.
+# Apps without a fragment of their own share the kernel builds: one for
+# stock, one for every UKL level.  A UKL app is part of vmlinux: switching
+# apps relinks only.  The UKL levels differ in options that only a few
+# files use (asm/ukl.h in the patched tree), so switching levels rebuilds
+# those files and relinks.
 APP_FRAGMENT := $(wildcard apps/$(APP)/app.config)
 FRAGMENTS := configs/base.config configs/levels/$(LEVEL).config $(APP_FRAGMENT)
-KERNEL_BUILD := $(O)/build/linux-$(LEVEL)$(if $(APP_FRAGMENT),-$(APP))
+KERNEL_BUILD := $(O)/build/linux-$(if $(UKL),ukl,stock)$(if $(APP_FRAGMENT),-$(APP))
+# Configured for LEVEL; configuring the build for another level removes it.
+KERNEL_CONFIGURED := $(KERNEL_BUILD)/.stamp_configured-$(LEVEL)
 APP_BUILD := $(O)/build/apps/$(APP)-$(LEVEL)
 IMAGE_DIR := $(O)/images/$(APP)-$(LEVEL)
 
@@ -75,7 +84,7 @@ KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
 KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
 
 .DEFAULT_GOAL := image
-.PHONY: help deps image kernel app glibc run test check-series host-tools clean distclean
+.PHONY: help deps image kernel app glibc run test check-series bench-syscall host-tools clean distclean
 
 help:
 	@echo 'Unikernel Linux kit'
@@ -92,6 +101,9 @@ help:
 	@echo 'Test:'
 	@echo '  test        unit tests of the harness and boot tests (TAP)'
 	@echo '  check-series  build every prefix of patches/ (slow; run before sending patches)'
+	@echo 'Benchmark:'
+	@echo '  bench-syscall  system-call costs, stock and every level, interleaved'
+	@echo '                 (guest instructions under -icount and wall time)'
 	@echo 'Clean:'
 	@echo '  clean       remove images, app builds and logs (keeps kernel and glibc builds)'
 	@echo '  distclean   remove everything under $$(O)'
@@ -105,6 +117,8 @@ help:
 	@echo '  ARGS=...      arguments for the app, e.g. ARGS="exit 3"'
 	@echo '  V=$(V)          1 shows every command'
 	@echo '  TIMEOUT=, SILENCE=, MEM=   boot limits, see scripts/boot --help'
+	@echo '  RUNS=$(RUNS) QUICK=$(QUICK)  benchmark boots per level; QUICK=1 shortens each'
+	@echo '  BENCH_LEVELS=...  levels to benchmark (stock first)'
 
 deps:
 	$(Q)scripts/deps
@@ -146,7 +160,8 @@ $(GEN_INIT_CPIO): $(LINUX_SRC)/.stamp_patched
 
 # --- kernel ----------------------------------------------------------------
 
-$(KERNEL_BUILD)/.stamp_configured: $(LINUX_SRC)/.stamp_patched $(FRAGMENTS) scripts/kconfig
+$(KERNEL_CONFIGURED): $(LINUX_SRC)/.stamp_patched $(FRAGMENTS) scripts/kconfig
+	$(Q)rm -f $(KERNEL_BUILD)/.stamp_configured-*
 	$(Q)scripts/kconfig $(LINUX_SRC) $(KERNEL_BUILD) $(FRAGMENTS)
 	$(Q)touch $@
 
@@ -157,7 +172,7 @@ define build-kernel
 endef
 
 ifeq ($(UKL),)
-$(KERNEL_BUILD)/.stamp_built: $(KERNEL_BUILD)/.stamp_configured
+$(KERNEL_BUILD)/.stamp_built: $(KERNEL_CONFIGURED)
 	$(build-kernel)
 	$(Q)touch $@
 
@@ -168,7 +183,7 @@ else
 # which app vmlinux holds: the image's own bzImage stands for it, and Kbuild
 # relinks when the app object or its path changes.
 kernel: $(IMAGE_DIR)/bzImage
-KERNEL_IMAGE_DEPS := $(KERNEL_BUILD)/.stamp_configured $(UKL_APP_OBJ)
+KERNEL_IMAGE_DEPS := $(KERNEL_CONFIGURED) $(UKL_APP_OBJ)
 endif
 
 # --- app --------------------------------------------------------------------
@@ -177,7 +192,7 @@ ifeq ($(UKL),)
 $(APP_BUILD)/$(APP): $(APP_SRCS) $(UKL_LIB_SRCS) $(UKL_LIB_HDRS) $(LINUX_SRC)/.stamp_patched
 	@echo ">>> app: building $(APP) for level $(LEVEL)"
 	$(Q)mkdir -p $(@D)
-	$(Q)gcc -static $(APP_CFLAGS) -o $@ $(APP_SRCS) $(UKL_LIB_SRCS)
+	$(Q)gcc -static $(APP_CFLAGS) -DUKL_STOCK -o $@ $(APP_SRCS) $(UKL_LIB_SRCS)
 
 app: $(APP_BUILD)/$(APP)
 else
@@ -208,6 +223,7 @@ $(IMAGE_DIR)/initramfs.cpio: $(APP_BUILD)/$(APP) $(GEN_INIT_CPIO)
 $(IMAGE_DIR)/bzImage: $(KERNEL_IMAGE_DEPS)
 	$(if $(UKL),$(build-kernel))
 	$(Q)mkdir -p $(@D)
+	$(Q)cp $(KERNEL_BUILD)/.config $(@D)/config
 	$(Q)cp $(KERNEL_BUILD)/arch/x86/boot/bzImage $@
 
 ifeq ($(UKL),)
@@ -232,14 +248,24 @@ run: image
 test: host-tools
 	$(Q)O=$(O) tests/run
 
-# Every prefix of patches/ must build with CONFIG_UNIKERNEL_LINUX off, and
-# the whole series with it on (hello linked in).  Slow: one full kernel
-# build, then a partial rebuild per patch.
+# Every prefix of patches/ must build with the UKL options off, and each
+# prefix that has CONFIG_UNIKERNEL_LINUX with every UKL option it has on
+# (hello linked in).  Slow: full builds, then partial rebuilds per patch.
 check-series:
 	$(Q)$(MAKE) --no-print-directory image APP=hello LEVEL=stock O=$(O)
 	$(Q)$(MAKE) --no-print-directory app APP=hello LEVEL=base O=$(O)
 	$(Q)scripts/check-series $(LINUX_PRISTINE) $(LINUX_SRC) $(O)/build/linux-stock/.config \
 		$(O)/check-series $(O)/build/apps/hello-base/app-ukl.o
+
+# --- benchmarks ------------------------------------------------------------
+
+BENCH_DIR := $(O)/bench/$(shell date +%Y%m%d-%H%M%S)
+
+bench-syscall: host-tools
+	$(Q)for level in $(BENCH_LEVELS); do \
+		$(MAKE) --no-print-directory image APP=syscall-bench LEVEL=$$level O=$(O) || exit; \
+	done
+	$(Q)bench/syscall $(O) $(BENCH_DIR)/syscall $(RUNS) $(QUICK) $(BENCH_LEVELS)
 
 # --- clean -----------------------------------------------------------------
 

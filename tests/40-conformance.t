@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-levels=(stock base)
+mapfile -t levels < <(all_levels)
 cases=$(sed -n 's/^\t{ "\(.*\)", test_[a-z_]* },$/\1/p' apps/conformance/conformance.c)
 ncases=$(grep -c . <<<"$cases")
 plan $((ncases + ${#levels[@]}))

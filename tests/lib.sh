@@ -12,3 +12,11 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; f
 # diag TEXT...: indented TAP diagnostics.
 diag() { sed 's/^/# /' <<<"$*"; }
 tap_done() { [ $tap_failed = 0 ]; }
+
+# Every level the kit has (configs/levels/*.config), stock first.
+all_levels() {
+	echo stock
+	ls configs/levels/*.config | sed 's|.*/||; s|\.config$||' | grep -vx stock
+}
+# has_option LEVEL CONFIG_X: the level's fragment turns the option on.
+has_option() { grep -qx "$2=y" "configs/levels/$1.config"; }

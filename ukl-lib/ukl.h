@@ -20,4 +20,45 @@
 /* I/O port of QEMU's isa-debug-exit device (scripts/boot sets iobase). */
 #define UKL_EXIT_PORT 0xf4
 
+/* Bring up the loopback interface (down in a fresh guest); 0 or -1/errno. */
+int ukl_loopback_up(void);
+
+/*
+ * Shortcut entry (levels byp, ret-byp, nss, shortcut): the app's frequent
+ * system calls skip the kernel's entry and exit work, and one call in
+ * `period` takes the full path.  The period is per thread; threads inherit
+ * their creator's.  The kernel's default is ukl.shortcut_period= (64).
+ *
+ * ukl_shortcut_period(period) sets the calling thread's period: 0 turns the
+ * shortcut off for it, UKL_SHORTCUT_DEFAULT restores the default.  It
+ * returns the previous period, or -1 with errno EINVAL where the kernel
+ * has no shortcut entry (stock, base, ret): there it changes nothing, so
+ * one app source serves every level.
+ */
+#define UKL_ARCH_SHORTCUT_PERIOD 0x5501	/* ARCH_UKL_SHORTCUT_PERIOD */
+#define UKL_SHORTCUT_DEFAULT (~0UL)	/* ARCH_UKL_SHORTCUT_DEFAULT */
+
+long ukl_shortcut_period(unsigned long period);
+
+/*
+ * TCP shortcut (level shortcut): send(2) and recv(2) that, on a TCP socket,
+ * call the kernel's TCP layer directly (UKL_NR_tcp_send/recv in the kernel's
+ * <asm/ukl.h>).  The contract is send's and recv's: the same results and
+ * errno values (EBADF for a closed descriptor, ENOTSOCK for a non-socket,
+ * EAGAIN on a non-blocking socket that cannot proceed, ECONNRESET or EPIPE
+ * after the peer reset the connection, EINTR when a signal whose handler
+ * lacks SA_RESTART interrupts a blocking call, which SA_RESTART restarts);
+ * any socket that is not TCP takes the normal send/recv path.  Built for
+ * stock (UKL_STOCK) they are send() and recv(); at UKL levels without the
+ * shortcut the first call finds out (ENOSYS) and later calls are send()
+ * and recv().
+ */
+#define UKL_NR_TCP_SEND 1024	/* UKL_NR_tcp_send */
+#define UKL_NR_TCP_RECV 1025	/* UKL_NR_tcp_recv */
+
+#include <sys/types.h>
+
+ssize_t ukl_tcp_send(int fd, const void *buf, size_t len, int flags);
+ssize_t ukl_tcp_recv(int fd, void *buf, size_t len, int flags);
+
 #endif /* UKL_H */

@@ -38,6 +38,7 @@
 #include <sys/utsname.h>
 
 #include "kselftest.h"
+#include "ukl.h"
 
 static char **saved_argv;
 
@@ -352,23 +353,6 @@ static const char *test_mmap_mprotect(void)
 	return NULL;
 }
 
-static int loopback_up(void)
-{
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
-
-	if (fd < 0)
-		return -1;
-	strcpy(ifr.ifr_name, "lo");
-	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	if (ret == 0 && !(ifr.ifr_flags & IFF_UP)) {
-		ifr.ifr_flags |= IFF_UP;
-		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	close(fd);
-	return ret;
-}
-
 static const char *test_tcp_poll(void)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -377,7 +361,7 @@ static const char *test_tcp_poll(void)
 	int srv, cli, conn;
 	struct pollfd pfd;
 
-	CHECK(loopback_up() == 0, "cannot bring up lo");
+	CHECK(ukl_loopback_up() == 0, "cannot bring up lo");
 	srv = socket(AF_INET, SOCK_STREAM, 0);
 	CHECK(srv >= 0, "socket failed");
 	CHECK(bind(srv, (struct sockaddr *)&addr, sizeof(addr)) == 0, "bind failed");
@@ -405,7 +389,7 @@ static const char *test_udp_epoll(void)
 	char buf[16] = { 0 };
 	int rx, tx, ep;
 
-	CHECK(loopback_up() == 0, "cannot bring up lo");
+	CHECK(ukl_loopback_up() == 0, "cannot bring up lo");
 	rx = socket(AF_INET, SOCK_DGRAM, 0);
 	tx = socket(AF_INET, SOCK_DGRAM, 0);
 	CHECK(rx >= 0 && tx >= 0, "socket failed");
