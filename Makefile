@@ -95,6 +95,7 @@ help:
 	@echo '  kernel      build only the kernel for APP and LEVEL'
 	@echo '  app         build only the app for APP and LEVEL'
 	@echo '  glibc       build the UKL C library (static, kernel code model)'
+	@echo '  libgcc      build the UKL libgcc (the same way, from GCC 12 sources)'
 	@echo '  host-tools  build the host-side tools (console verdict, cpio writer)'
 	@echo 'Run:'
 	@echo '  run         build and boot APP at LEVEL under QEMU with ARGS'
@@ -144,6 +145,21 @@ $(GLIBC_BUILD)/.stamp_built: $(GLIBC_SRC)/.stamp_patched scripts/glibc-build
 	$(Q)touch $@
 
 glibc: $(GLIBC_BUILD)/.stamp_built
+
+# libgcc for UKL apps, from GCC's pristine sources with the glibc's flags,
+# into the same sysroot (it compiles against that glibc's headers).
+GCC_PRISTINE := $(O)/src/gcc-pristine
+LIBGCC_BUILD := $(O)/build/libgcc
+.PHONY: libgcc
+
+$(GCC_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
+	$(Q)scripts/fetch gcc $(GCC_PRISTINE)
+
+$(LIBGCC_BUILD)/.stamp_built: $(GCC_PRISTINE)/.stamp_extracted $(GLIBC_BUILD)/.stamp_built scripts/libgcc-build
+	$(Q)scripts/libgcc-build $(GCC_PRISTINE) $(LIBGCC_BUILD) $(UKL_SYSROOT)
+	$(Q)touch $@
+
+libgcc: $(LIBGCC_BUILD)/.stamp_built
 
 # --- host tools ------------------------------------------------------------
 
@@ -204,7 +220,7 @@ $(APP_BUILD)/%.o: %.c $(UKL_LIB_HDRS) $(GLIBC_BUILD)/.stamp_built $(LINUX_SRC)/.
 	$(Q)mkdir -p $(@D)
 	$(Q)gcc $(APP_CFLAGS) $(UKL_CFLAGS) -c -o $@ $<
 
-$(UKL_APP_OBJ): $(APP_OBJS) $(GLIBC_BUILD)/.stamp_built scripts/ukl-link
+$(UKL_APP_OBJ): $(APP_OBJS) $(GLIBC_BUILD)/.stamp_built $(LIBGCC_BUILD)/.stamp_built scripts/ukl-link
 	@echo ">>> app: linking $(APP) for the kernel (level $(LEVEL))"
 	$(Q)scripts/ukl-link $@ $(UKL_SYSROOT) $(APP) $(APP_OBJS)
 

@@ -1,15 +1,18 @@
 #!/bin/bash
 # Host checks of the UKL C library (out/sysroot-ukl): it must never execute
 # SYSCALL (a UKL app enters the kernel by calling __ukl_syscall) and must be
-# built for the kernel code model.
+# built for the kernel code model.  The same for the UKL libgcc, and a UKL
+# app link must take libgcc from there only, never from the host compiler.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-libc=$O/sysroot-ukl/lib/libc.a
-plan 3
+sysroot=$O/sysroot-ukl
+libc=$sysroot/lib/libc.a
+libgcc_tests=("libgcc archives built for ring 0" "a UKL app link takes libgcc from the kit only")
+plan 5
 if [ ! -f "$libc" ]; then
-	for t in "no SYSCALL instruction in libc.a" "libc.a calls __ukl_syscall" "libc.a uses the kernel code model"; do
+	for t in "no SYSCALL instruction in libc.a" "libc.a calls __ukl_syscall" "libc.a uses the kernel code model" "${libgcc_tests[@]}"; do
 		skip "$t" "$libc was not built (make glibc)"
 	done
 	exit 0
@@ -39,5 +42,83 @@ if [ -z "$small" ]; then
 else
 	not_ok "libc.a uses the kernel code model"
 	diag "$(head -n 10 <<<"$small")"
+fi
+
+if [ ! -f "$sysroot/lib/libgcc.a" ] || [ ! -f "$sysroot/lib/libgcc_eh.a" ]; then
+	for t in "${libgcc_tests[@]}"; do
+		skip "$t" "$sysroot/lib/libgcc.a was not built (make libgcc)"
+	done
+	tap_done
+	exit
+fi
+
+# Every member of the kit's libgcc archives must say in its DWARF producer
+# string that it was compiled with -mcmodel=kernel -mno-red-zone and without
+# PIC; a member without one (assembler, no -g) fails too.
+unfit=$(for a in "$sysroot/lib/libgcc.a" "$sysroot/lib/libgcc_eh.a"; do
+	readelf --debug-dump=info "$a" 2>/dev/null
+done | awk '
+	function check() { if (m != "" && !good) print m; m = ""; good = 0 }
+	/^File: / { check(); m = $2; seen = 0; next }
+	/DW_AT_producer/ && !seen { seen = 1
+		good = / -mcmodel=kernel( |$)/ && / -mno-red-zone( |$)/ && !/ -mred-zone( |$)/ && !/ -f(pic|PIC|pie|PIE)( |$)/ }
+	END { check() }')
+members=$(for a in "$sysroot/lib/libgcc.a" "$sysroot/lib/libgcc_eh.a"; do ar t "$a"; done | wc -l)
+if [ -z "$unfit" ] && [ "$members" -gt 100 ]; then
+	ok "libgcc archives built for ring 0 ($members members, all -mcmodel=kernel -mno-red-zone)"
+else
+	not_ok "libgcc archives built for ring 0 ($members members; these lack the kernel flags:)"
+	diag "$(head -n 20 <<<"$unfit")"
+fi
+
+# Link a probe that needs libgcc (pthread_exit needs the unwinder, printf of
+# a long double the TFmode compares, __int128 division __divti3) with
+# scripts/ukl-link, and read its link map: every input must come from the
+# kit's sysroot or the probe, and the unwinder from the kit's libgcc.a.  The
+# maps of apps already linked under $O are checked the same way.
+tmp=$(mktemp -d)
+cat >"$tmp/probe.c" <<'EOF'
+#include <pthread.h>
+#include <stdio.h>
+
+static void *thread(void *arg) { pthread_exit(arg); }
+
+int main(int argc, char **argv)
+{
+	pthread_t t;
+	void *r;
+	__int128 big = (__int128)argc << 70;
+
+	(void)argv;
+	pthread_create(&t, NULL, thread, NULL);
+	pthread_join(t, &r);
+	printf("%Lf %d\n", (long double)argc, (int)(big / argc));
+	return 0;
+}
+EOF
+host_libgcc=$(dirname "$(gcc -print-libgcc-file-name)")
+# Inputs a map names: LOAD lines and archive members pulled in.
+map_inputs() { sed -n -e 's/^LOAD //p' -e 's/^\(\/[^ ]*\.a\)(.*/\1/p' "$1" | sort -u; }
+problems=
+if ! gcc -O2 -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -isystem "$sysroot/include" \
+		-c -o "$tmp/probe.o" "$tmp/probe.c" 2>"$tmp/log" ||
+	! scripts/ukl-link "$tmp/probe-ukl.o" "$sysroot" probe "$tmp/probe.o" 2>>"$tmp/log"; then
+	problems="the probe did not link: $(cat "$tmp/log")"$'\n'
+elif ! grep -q "^$sysroot/lib/libgcc\.a(unwind-dw2\.o)" "$tmp/probe-ukl.o.map"; then
+	problems="the probe's unwinder is not the kit's libgcc.a(unwind-dw2.o)"$'\n'
+fi
+for map in "$tmp/probe-ukl.o.map" "$O"/build/apps/*/app-ukl.o.map; do
+	[ -f "$map" ] || continue
+	bad=$(map_inputs "$map" | grep -v -e "^$sysroot/lib/" -e "^$tmp/" -e "^$O/build/apps/" || [ $? = 1 ])
+	[ -z "$bad" ] || problems+="$map takes inputs from outside the kit (host libgcc: $host_libgcc):
+$bad
+"
+done
+rm -rf "$tmp"
+if [ -z "$problems" ]; then
+	ok "a UKL app link takes libgcc from the kit only"
+else
+	not_ok "a UKL app link takes libgcc from the kit only"
+	diag "$(head -n 20 <<<"$problems")"
 fi
 tap_done
