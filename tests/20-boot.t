@@ -51,8 +51,9 @@ for level in "${levels[@]}"; do
 		start=$SECONDS
 		boot "$overflow"
 		took=$((SECONDS - start))
-		check "$level overflow: stack overflow is a crash, within seconds ($took s)" \
-			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && [ $took -lt 60 ]'
+		check "$level overflow: stack overflow is a crash naming the app, within seconds ($took s)" \
+			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && [ $took -lt 60 ] &&
+			      if [ $level = stock ]; then has "init[1]: segfault at"; else has "ukl: app overflow: stack overflow at address"; fi'
 		[ "$rc" = 125 ] || diag "$(tail -n 40 <<<"$out")"
 	else
 		skip "$level overflow: verdict crash" "image overflow-$level was not built (see the build tests)"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Host checks of the UKL C library (out/sysroot-ukl): it must never execute
-# SYSCALL (a UKL app enters the kernel by calling __ukl_syscall) and must be
-# built for the kernel code model.  The same for the UKL libgcc, and a UKL
+# SYSCALL (a UKL app enters the kernel by calling __ukl_syscall), never use
+# the red zone, and must be built for the kernel code model.  The same for the UKL libgcc, and a UKL
 # app link must take libgcc from there only, never from the host compiler.
 set -u
 cd "$(dirname "$0")/.."
@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 sysroot=$O/sysroot-ukl
 libc=$sysroot/lib/libc.a
 libgcc_tests=("libgcc archives built for ring 0" "a UKL app link takes libgcc from the kit only")
-plan 5
+plan 6
 if [ ! -f "$libc" ]; then
-	for t in "no SYSCALL instruction in libc.a" "libc.a calls __ukl_syscall" "libc.a uses the kernel code model" "${libgcc_tests[@]}"; do
+	for t in "no SYSCALL instruction in libc.a" "libc.a calls __ukl_syscall" "no red-zone access in libc.a" "libc.a uses the kernel code model" "${libgcc_tests[@]}"; do
 		skip "$t" "$libc was not built (make glibc)"
 	done
 	exit 0
@@ -30,6 +30,15 @@ else
 fi
 calls=$(grep -c 'R_X86_64_PLT32[[:space:]]*__ukl_syscall' "$dis")
 check "libc.a calls __ukl_syscall ($calls call sites)" test "$calls" -gt 100
+# The red zone, below %rsp, is where a ring-0 interrupt pushes its frame:
+# name each function that reads or writes there (LEA only computes).
+redzone=$(awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 } /-0x[0-9a-f]+\(%rsp\)/ && $0 !~ /\tlea/ { print fn }' "$dis" | sort -u)
+if [ -z "$redzone" ]; then
+	ok "no red-zone access in libc.a"
+else
+	not_ok "no red-zone access in libc.a ($(wc -l <<<"$redzone") function(s) use it)"
+	diag "$(head -n 20 <<<"$redzone")"
+fi
 rm -f "$dis"
 
 # The small code model addresses data with zero-extended 32-bit relocations
