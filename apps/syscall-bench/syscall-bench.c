@@ -312,19 +312,19 @@ int main(int argc, char **argv)
 	if (errno)
 		die("pthread_create partner");
 
-	measure("getppid", 20000, op_getppid, NULL, NULL);
-	measure("read-1B-tmpfs", 10000, op_file_read_1, NULL, NULL);
-	measure("read-4KB-tmpfs", 5000, op_file_read_4k, NULL, NULL);
-	measure("write-1B-tmpfs", 10000, op_file_write_1, NULL, NULL);
-	measure("write-4KB-tmpfs", 5000, op_file_write_4k, NULL, NULL);
-	measure("pipe-1B-write+read", 10000, op_pipe_1, NULL, NULL);
-	measure("pipe-4KB-write+read", 5000, op_pipe_4k, NULL, NULL);
-	measure("udp-1B-sendto+recvfrom", 4000, op_udp_1, NULL, NULL);
-	measure("tcp-1B-round-trip", 2000, op_tcp_rtt, NULL, NULL);
-	measure("mmap+munmap-64KB", 4000, op_mmap_64k, NULL, NULL);
-	measure("page-first-touch", 2000, op_page_touch, fresh_map, fresh_unmap);
-	measure("pthread-create+join", 200, op_thread, NULL, NULL);
-	measure("pipe-ping-pong-threads", 2000, op_pingpong, NULL, NULL);
+	measure("getppid", 10000, op_getppid, NULL, NULL);
+	measure("read-1B-tmpfs", 5000, op_file_read_1, NULL, NULL);
+	measure("read-4KB-tmpfs", 2500, op_file_read_4k, NULL, NULL);
+	measure("write-1B-tmpfs", 5000, op_file_write_1, NULL, NULL);
+	measure("write-4KB-tmpfs", 2500, op_file_write_4k, NULL, NULL);
+	measure("pipe-1B-write+read", 5000, op_pipe_1, NULL, NULL);
+	measure("pipe-4KB-write+read", 2500, op_pipe_4k, NULL, NULL);
+	measure("udp-1B-sendto+recvfrom", 2000, op_udp_1, NULL, NULL);
+	measure("tcp-1B-round-trip", 1000, op_tcp_rtt, NULL, NULL);
+	measure("mmap+munmap-64KB", 2000, op_mmap_64k, NULL, NULL);
+	measure("page-first-touch", 1000, op_page_touch, fresh_map, fresh_unmap);
+	measure("pthread-create+join", 100, op_thread, NULL, NULL);
+	measure("pipe-ping-pong-threads", 1000, op_pingpong, NULL, NULL);
 
 	if (write(ping[1], &c, 1) != 1)
 		die("stop partner");
