@@ -1,17 +1,18 @@
 #!/bin/bash
-# The system-call benchmark end to end, short: bench/syscall with one quick
-# run of stock and byp writes the CSV with every case for both levels and
-# both modes, and prints the table.  Performance targets are the
-# benchmark's to show, not this test's.
+# The benchmarks end to end, short: bench/syscall with one quick run of
+# stock and byp writes the CSV with every case for both levels and both
+# modes and prints the table; bench/boot and bench/size measure hello at
+# stock and base.  Performance targets are the benchmarks' to show, not
+# this test's.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 4
+plan 6
 levels=(stock byp)
 for level in "${levels[@]}"; do
 	if [ ! -f "$O/images/syscall-bench-$level/bzImage" ]; then
-		for i in 1 2 3 4; do skip "bench-syscall" "image syscall-bench-$level was not built"; done
+		for i in 1 2 3 4 5 6; do skip "bench" "image syscall-bench-$level was not built"; done
 		exit 0
 	fi
 done
@@ -30,6 +31,21 @@ check "every row records the run's context" \
 	eval '! tail -n +2 "$dir/results.csv" | awk -F, "NF < 14 || \$9 == \"\" || \$11 == \"\" || \$12 == \"\" { bad = 1 } END { exit !bad }"'
 check "the table gives ratios to stock for both modes" \
 	eval 'grep -q "guest instructions per op" <<<"$out" && grep -q "wall-clock ns per op" <<<"$out" &&
-	      grep -qE "^\| getppid .*\(1\.00x\)" <<<"$out"'
+	      grep -qE "^\| getppid .*\(1\.00x\)" <<<"$out" && [ -s "$dir/summary.csv" ]'
+
+if [ -f "$O/images/hello-stock/bzImage" ] && [ -f "$O/images/hello-base/bzImage" ]; then
+	out=$(bench/boot "$O" "$dir/boot" 1 hello stock base 2>&1)
+	rc=$?
+	check "bench/boot measures hello at stock and base (wall and instructions)" \
+		eval '[ $rc = 0 ] && [ "$(grep -c ",start,\(stock\|base\),1," "$dir/boot/samples.csv")" = 4 ]'
+	[ $tap_failed = 0 ] || diag "$(tail -n 20 <<<"$out")"
+	out=$(bench/size "$O" "$dir/size" hello stock base 2>&1)
+	rc=$?
+	check "bench/size measures hello at stock and base" \
+		eval '[ $rc = 0 ] && grep -qE "^\| bzImage +\| +[0-9]+ \(1\.00x\) \| +[0-9]+ \([0-9.]+x\) \|$" <<<"$out"'
+else
+	skip "bench/boot measures hello" "hello-stock or hello-base was not built"
+	skip "bench/size measures hello" "hello-stock or hello-base was not built"
+fi
 rm -rf "$dir"
 tap_done

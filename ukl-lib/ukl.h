@@ -13,6 +13,8 @@
  */
 #define UKL_START_MARKER "ukl-kit: app started"
 #define UKL_EXIT_MARKER "ukl-kit: app exited with status"
+/* Printed after the start marker: the time-stamp counter, in decimal. */
+#define UKL_TSC_MARKER "ukl-kit: tsc at start"
 
 /* What a UKL kernel prints when the app's last thread exits. */
 #define UKL_KERNEL_EXIT_REPORT " exited with status "
