@@ -57,8 +57,9 @@ UKL := $(filter-out stock,$(LEVEL))
 APP_FRAGMENT := $(wildcard apps/$(APP)/app.config)
 FRAGMENTS := configs/base.config configs/levels/$(LEVEL).config $(APP_FRAGMENT)
 KERNEL_BUILD := $(O)/build/linux-$(if $(UKL),ukl,stock)$(if $(APP_FRAGMENT),-$(APP))
-# Configured for LEVEL; configuring the build for another level removes it.
-KERNEL_CONFIGURED := $(KERNEL_BUILD)/.stamp_configured-$(LEVEL)
+# The level's kernel configuration, made apart from the build that uses it:
+# an image stays up to date while the shared build serves other levels.
+LEVEL_CONFIG := $(O)/build/configs/$(LEVEL)$(if $(APP_FRAGMENT),-$(APP))/.config
 APP_BUILD := $(O)/build/apps/$(APP)-$(LEVEL)
 IMAGE_DIR := $(O)/images/$(APP)-$(LEVEL)
 
@@ -185,30 +186,33 @@ $(GEN_INIT_CPIO): $(LINUX_SRC)/.stamp_patched
 
 # --- kernel ----------------------------------------------------------------
 
-$(KERNEL_CONFIGURED): $(LINUX_SRC)/.stamp_patched $(FRAGMENTS) scripts/kconfig
-	$(Q)rm -f $(KERNEL_BUILD)/.stamp_configured-*
-	$(Q)scripts/kconfig $(LINUX_SRC) $(KERNEL_BUILD) $(FRAGMENTS)
-	$(Q)touch $@
+$(LEVEL_CONFIG): $(LINUX_SRC)/.stamp_patched $(FRAGMENTS) scripts/kconfig
+	$(Q)scripts/kconfig $(LINUX_SRC) $(@D) $(FRAGMENTS)
 
+# Point the build at LEVEL's configuration (Kbuild then rebuilds what the
+# changed options touch) and build.
 define build-kernel
 	@echo ">>> kernel: building bzImage for level $(LEVEL)$(if $(UKL), with $(APP) linked in,) in $(KERNEL_BUILD) (log: $(KERNEL_BUILD)/build.log)"
+	$(Q)mkdir -p $(KERNEL_BUILD)
+	$(Q)cmp -s $(LEVEL_CONFIG) $(KERNEL_BUILD)/.config || cp $(LEVEL_CONFIG) $(KERNEL_BUILD)/.config
 	$(Q)set -o pipefail; $(KMAKE) bzImage 2>&1 | tee $(KERNEL_BUILD)/build.log | \
 		{ if [ "$(V)" = 1 ]; then cat; else grep -E 'error|warning:' || [ $$? = 1 ]; fi; }
 endef
 
 ifeq ($(UKL),)
-$(KERNEL_BUILD)/.stamp_built: $(KERNEL_CONFIGURED)
+$(KERNEL_BUILD)/.stamp_built: $(LEVEL_CONFIG)
 	$(build-kernel)
 	$(Q)touch $@
 
 kernel: $(KERNEL_BUILD)/.stamp_built
 KERNEL_IMAGE_DEPS := $(KERNEL_BUILD)/.stamp_built
 else
-# The build is shared by the level's apps, so its state says nothing about
-# which app vmlinux holds: the image's own bzImage stands for it, and Kbuild
-# relinks when the app object or its path changes.
+# The build is shared by the UKL levels and their apps, so its state says
+# nothing about which level and app vmlinux holds: the image's own bzImage
+# stands for them, and Kbuild relinks when the app object or its path
+# changes.
 kernel: $(IMAGE_DIR)/bzImage
-KERNEL_IMAGE_DEPS := $(KERNEL_CONFIGURED) $(UKL_APP_OBJ)
+KERNEL_IMAGE_DEPS := $(LEVEL_CONFIG) $(UKL_APP_OBJ)
 endif
 
 # --- app --------------------------------------------------------------------

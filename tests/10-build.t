@@ -20,7 +20,7 @@ for level in "${levels[@]}"; do
 	esac
 	images+=("conformance $level" "ukl-api $level")
 done
-plan $((${#images[@]} + 8))
+plan $((${#images[@]} + 7))
 
 mkdir -p "$O/logs"
 for image in "${images[@]}"; do
