@@ -20,25 +20,25 @@ fi
 
 dis=$(mktemp)
 objdump -dr "$libc" >"$dis"
-# Name each function that still executes SYSCALL.
-sites=$(awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 } $NF == "syscall" { print fn }' "$dis" | sort -u)
-if [ -z "$sites" ]; then
-	ok "no SYSCALL instruction in libc.a"
-else
-	not_ok "no SYSCALL instruction in libc.a ($(wc -l <<<"$sites") function(s) still use it)"
-	diag "$(head -n 20 <<<"$sites")"
-fi
+# functions_where COND: the functions of libc.a with an instruction that
+# matches the awk condition COND.
+functions_where() { awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 } '"$1"' { print fn }' "$dis" | sort -u; }
+# none_of NAME FUNCTIONS WHAT: pass if FUNCTIONS is empty, else name them.
+none_of() {
+	if [ -z "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1 ($(wc -l <<<"$2") function(s) $3)"
+		diag "$(head -n 20 <<<"$2")"
+	fi
+}
+none_of "no SYSCALL instruction in libc.a" "$(functions_where '$NF == "syscall"')" "still use it"
 calls=$(grep -c 'R_X86_64_PLT32[[:space:]]*__ukl_syscall' "$dis")
 check "libc.a calls __ukl_syscall ($calls call sites)" test "$calls" -gt 100
 # The red zone, below %rsp, is where a ring-0 interrupt pushes its frame:
 # name each function that reads or writes there (LEA only computes).
-redzone=$(awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 } /-0x[0-9a-f]+\(%rsp\)/ && $0 !~ /\tlea/ { print fn }' "$dis" | sort -u)
-if [ -z "$redzone" ]; then
-	ok "no red-zone access in libc.a"
-else
-	not_ok "no red-zone access in libc.a ($(wc -l <<<"$redzone") function(s) use it)"
-	diag "$(head -n 20 <<<"$redzone")"
-fi
+none_of "no red-zone access in libc.a" \
+	"$(functions_where '/-0x[0-9a-f]+\(%rsp\)/ && $0 !~ /\tlea/')" "use it"
 rm -f "$dis"
 
 # The small code model addresses data with zero-extended 32-bit relocations

@@ -111,32 +111,41 @@ static void op_getppid(long i)
 	getppid();
 }
 
+/* A read or write of @len bytes at the start of the tmpfs file. */
+static void file_read(size_t len)
+{
+	if (pread(file_fd, buf, len, 0) != (ssize_t)len)
+		die("pread");
+}
+
+static void file_write(size_t len)
+{
+	if (pwrite(file_fd, buf, len, 0) != (ssize_t)len)
+		die("pwrite");
+}
+
 static void op_file_read_1(long i)
 {
 	(void)i;
-	if (pread(file_fd, buf, 1, 0) != 1)
-		die("pread 1");
+	file_read(1);
 }
 
 static void op_file_read_4k(long i)
 {
 	(void)i;
-	if (pread(file_fd, buf, PAGE, 0) != PAGE)
-		die("pread 4k");
+	file_read(PAGE);
 }
 
 static void op_file_write_1(long i)
 {
 	(void)i;
-	if (pwrite(file_fd, buf, 1, 0) != 1)
-		die("pwrite 1");
+	file_write(1);
 }
 
 static void op_file_write_4k(long i)
 {
 	(void)i;
-	if (pwrite(file_fd, buf, PAGE, 0) != PAGE)
-		die("pwrite 4k");
+	file_write(PAGE);
 }
 
 /* A pipe write and the read that drains it: one op. */
