@@ -64,6 +64,21 @@ APP_BUILD := $(O)/build/apps/$(APP)-$(LEVEL)
 IMAGE_DIR := $(O)/images/$(APP)-$(LEVEL)
 
 APP_SRCS := $(wildcard apps/$(APP)/*.c)
+# Apps built from Debian sources by their own build system: apps/APP/source
+# pins the packages, apps/APP/build builds them with CC=scripts/app-cc MODE
+# into one relocatable object, shared by every level of one mode.
+APP_BUILD_SCRIPT := $(wildcard apps/$(APP)/build)
+APP_MODE := $(if $(UKL),ukl,stock)
+APP_SOURCE := $(O)/src/apps/$(APP)
+APP_PROGRAM := $(if $(APP_BUILD_SCRIPT),$(O)/build/apps/$(APP)-$(APP_MODE)/$(APP).o)
+# apps/APP/run: the app's default arguments (ARGS), the TCP port it serves
+# (PORT), which `make run` forwards from 127.0.0.1:HOST_PORT, and the client
+# command that reaches it given the port (CONNECT).
+APP_RUN := $(wildcard apps/$(APP)/run)
+APP_DEFAULT_ARGS := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$ARGS"))
+APP_PORT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$PORT"))
+APP_CONNECT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$CONNECT"))
+HOST_PORT ?= $(APP_PORT)
 # Kernel parameters a UKL app needs (apps/APP/ukl.cmdline), e.g. a deeper
 # populated stack: ukl.stack_populate=8M.
 APP_UKL_CMDLINE := $(strip $(shell cat apps/$(APP)/ukl.cmdline 2>/dev/null))
@@ -216,18 +231,25 @@ KERNEL_IMAGE_DEPS := $(LEVEL_CONFIG) $(UKL_APP_OBJ)
 endif
 
 # --- app --------------------------------------------------------------------
+$(APP_SOURCE)/.stamp_extracted: apps/$(APP)/source scripts/fetch-app-source
+	$(Q)scripts/fetch-app-source apps/$(APP)/source $(APP_SOURCE)
+
+$(APP_PROGRAM): $(APP_SOURCE)/.stamp_extracted $(APP_BUILD_SCRIPT) scripts/app-cc $(if $(UKL),$(GLIBC_BUILD)/.stamp_built)
+	@echo ">>> app: building $(APP) from Debian's source for $(APP_MODE) levels (log: $(@D)/build.log)"
+	$(Q)CC="$(CURDIR)/scripts/app-cc $(APP_MODE)" UKL_SYSROOT=$(UKL_SYSROOT) $(APP_BUILD_SCRIPT) $(APP_SOURCE) $(@D)
+
 ifeq ($(UKL),)
 # Stock: a static /init in an initramfs.
-$(APP_BUILD)/$(APP): $(APP_SRCS) $(UKL_LIB_SRCS) $(UKL_LIB_HDRS) $(LINUX_SRC)/.stamp_patched
+$(APP_BUILD)/$(APP): $(APP_SRCS) $(APP_PROGRAM) $(UKL_LIB_SRCS) $(UKL_LIB_HDRS) $(LINUX_SRC)/.stamp_patched
 	@echo ">>> app: building $(APP) for level $(LEVEL)"
 	$(Q)mkdir -p $(@D)
-	$(Q)gcc -static $(APP_CFLAGS) -DUKL_STOCK -o $@ $(APP_SRCS) $(UKL_LIB_SRCS)
+	$(Q)gcc -static $(APP_CFLAGS) -DUKL_STOCK -o $@ $(APP_SRCS) $(APP_PROGRAM) $(UKL_LIB_SRCS) -lm
 
 app: $(APP_BUILD)/$(APP)
 else
 # UKL: compiled for the kernel code model and turned into one object that
 # the kernel's final link takes in (scripts/ukl-link).
-APP_OBJS := $(patsubst %.c,$(APP_BUILD)/%.o,$(APP_SRCS) $(UKL_LIB_SRCS))
+APP_OBJS := $(patsubst %.c,$(APP_BUILD)/%.o,$(APP_SRCS) $(UKL_LIB_SRCS)) $(APP_PROGRAM)
 
 $(APP_BUILD)/%.o: %.c $(UKL_LIB_HDRS) $(GLIBC_BUILD)/.stamp_built $(LINUX_SRC)/.stamp_patched
 	$(Q)mkdir -p $(@D)
@@ -272,8 +294,12 @@ endif
 # GNU make itself can only exit 0, 1 or 2: `make run` fails whenever the app
 # exits non-zero and its last lines give the app's status and the verdict;
 # scripts/boot exits with the app's exact status.
+# A server (apps/APP/run sets PORT) runs until it exits, with its port
+# forwarded from 127.0.0.1:HOST_PORT.
 run: image
-	$(Q)ACCEL=$(ACCEL) scripts/boot $(IMAGE_DIR) -- $(ARGS)
+	$(if $(APP_PORT),@echo ">>> run: $(APP) serves 127.0.0.1:$(HOST_PORT); connect with: $(APP_CONNECT) $(HOST_PORT)")
+	$(Q)ACCEL=$(ACCEL) scripts/boot $(if $(APP_PORT),--forward $(HOST_PORT):$(APP_PORT) --timeout 0 --silence 0) \
+		$(IMAGE_DIR) -- $(or $(ARGS),$(APP_DEFAULT_ARGS))
 
 test: host-tools
 	$(Q)O=$(O) tests/run
