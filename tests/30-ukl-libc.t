@@ -1,26 +1,28 @@
 #!/bin/bash
-# Host checks of the UKL C library (out/sysroot-ukl): it must never execute
-# SYSCALL (a UKL app enters the kernel by calling __ukl_syscall), never use
-# the red zone, and must be built for the kernel code model.  The same for the UKL libgcc, and a UKL
-# app link must take libgcc from there only, never from the host compiler.
+# Host checks of the UKL C library (out/sysroot-ukl: libc.a and libm.a): it
+# must never execute SYSCALL (a UKL app enters the kernel by calling
+# __ukl_syscall), never use the red zone, and must be built for the kernel
+# code model.  The same for the UKL libgcc, and a UKL app link must take
+# libgcc from there only, never from the host compiler.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 sysroot=$O/sysroot-ukl
 libc=$sysroot/lib/libc.a
+libm=$sysroot/lib/libm.a
 libgcc_tests=("libgcc archives built for ring 0" "a UKL app link takes libgcc from the kit only")
 plan 6
-if [ ! -f "$libc" ]; then
-	for t in "no SYSCALL instruction in libc.a" "libc.a calls __ukl_syscall" "no red-zone access in libc.a" "libc.a uses the kernel code model" "${libgcc_tests[@]}"; do
-		skip "$t" "$libc was not built (make glibc)"
+if [ ! -f "$libc" ] || [ ! -f "$libm" ]; then
+	for t in "no SYSCALL instruction in libc.a and libm.a" "libc.a calls __ukl_syscall" "no red-zone access in libc.a and libm.a" "libc.a and libm.a use the kernel code model" "${libgcc_tests[@]}"; do
+		skip "$t" "$libc or $libm was not built (make glibc)"
 	done
 	exit 0
 fi
 
 dis=$(mktemp)
-objdump -dr "$libc" >"$dis"
-# functions_where COND: the functions of libc.a with an instruction that
+objdump -dr "$libc" "$libm" >"$dis"
+# functions_where COND: the functions of libc.a and libm.a with an instruction that
 # matches the awk condition COND.
 functions_where() { awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 } '"$1"' { print fn }' "$dis" | sort -u; }
 # none_of NAME FUNCTIONS WHAT: pass if FUNCTIONS is empty, else name them.
@@ -32,24 +34,24 @@ none_of() {
 		diag "$(head -n 20 <<<"$2")"
 	fi
 }
-none_of "no SYSCALL instruction in libc.a" "$(functions_where '$NF == "syscall"')" "still use it"
+none_of "no SYSCALL instruction in libc.a and libm.a" "$(functions_where '$NF == "syscall"')" "still use it"
 calls=$(grep -c 'R_X86_64_PLT32[[:space:]]*__ukl_syscall' "$dis")
 check "libc.a calls __ukl_syscall ($calls call sites)" test "$calls" -gt 100
 # The red zone, below %rsp, is where a ring-0 interrupt pushes its frame:
 # name each function that reads or writes there (LEA only computes).
-none_of "no red-zone access in libc.a" \
+none_of "no red-zone access in libc.a and libm.a" \
 	"$(functions_where '/-0x[0-9a-f]+\(%rsp\)/ && $0 !~ /\tlea/')" "use it"
 rm -f "$dis"
 
 # The small code model addresses data with zero-extended 32-bit relocations
 # (R_X86_64_32); the kernel model, at the top of the address space, never
 # does in code.
-small=$(readelf -rW "$libc" | awk '/^File:/ { f = $2 } /^Relocation section/ { code = ($3 ~ /^.rela.text/) }
+small=$(readelf -rW "$libc" "$libm" | awk '/^File:/ { f = $2 } /^Relocation section/ { code = ($3 ~ /^.rela.text/) }
 	code && $3 == "R_X86_64_32" { print f }' | sort -u)
 if [ -z "$small" ]; then
-	ok "libc.a uses the kernel code model"
+	ok "libc.a and libm.a use the kernel code model"
 else
-	not_ok "libc.a uses the kernel code model"
+	not_ok "libc.a and libm.a use the kernel code model"
 	diag "$(head -n 10 <<<"$small")"
 fi
 
