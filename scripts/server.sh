@@ -1,0 +1,80 @@
+# Boot a server app (apps/APP/run sets PORT, ready and stop) in the
+# background and talk to it from the host.  Sourced by tests and benches.
+#
+#   server_start APP IMAGE_DIR LOG [ARG...]  boot, wait until ready or fail
+#   server_port                           the host port of the running server
+#   server_stop                           ask the app to exit, wait, judge
+#
+# server_start and server_stop return non-zero with a reason on stderr.
+
+kit_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+server_pid= server_log= server_app= server_host_port=
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+	local port
+	for _ in $(seq 50); do
+		port=$((20000 + RANDOM % 20000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+	done
+	echo "server: no free port found" >&2
+	return 1
+}
+
+server_start() {
+	local app=$1 image=$2 log=$3
+	shift 3
+	[ -f "$kit_top/apps/$app/run" ] || { echo "server: $app has no apps/$app/run" >&2; return 1; }
+	server_app=$app
+	# shellcheck source=/dev/null
+	. "$kit_top/apps/$app/run"
+	server_host_port=$(free_port) || return 1
+	server_log=$log
+	"$kit_top/scripts/boot" --quiet --log "$log.console" --timeout 0 --silence 0 \
+		--forward "$server_host_port:$PORT" "$image" -- "$@" >"$log" 2>&1 </dev/null &
+	server_pid=$!
+	local waited=0
+	until ready "$server_host_port"; do
+		if ! kill -0 "$server_pid" 2>/dev/null; then
+			echo "server: $app ended before it was ready: $(tail -n 4 "$log" | tr '\n' ' ')" >&2
+			return 1
+		fi
+		if [ $waited -ge 300 ]; then
+			echo "server: $app not ready after 300 s (console: $log.console)" >&2
+			server_kill
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+}
+
+server_port() { echo "$server_host_port"; }
+
+# server_kill: stop QEMU without asking the app (after a failure).
+server_kill() {
+	[ -n "$server_pid" ] || return 0
+	kill "$server_pid" 2>/dev/null # scripts/boot stops QEMU on TERM
+	wait "$server_pid" 2>/dev/null
+	server_pid=
+}
+
+# server_stop: the app must exit by itself with status 0 when asked.
+server_stop() {
+	[ -n "$server_pid" ] || return 0
+	stop "$server_host_port"
+	local waited=0
+	while kill -0 "$server_pid" 2>/dev/null && [ $waited -lt 60 ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	if kill -0 "$server_pid" 2>/dev/null; then
+		echo "server: $server_app still runs 60 s after it was asked to stop" >&2
+		server_kill
+		return 1
+	fi
+	local rc=0
+	wait "$server_pid" || rc=$?
+	server_pid=
+	[ $rc = 0 ] || { echo "server: $server_app did not exit cleanly: $(grep '^boot: ' "$server_log" | tr '\n' ' ')" >&2; return 1; }
+}

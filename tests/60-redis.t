@@ -1,0 +1,81 @@
+#!/bin/bash
+# Redis (apps/redis, Debian's 7.0.15) in the guest, tested by its own test
+# suite from the host in external-server mode (apps/redis/testsuite) at
+# stock and at UKL levels: each run must pass, the server must exit with
+# status 0 on SHUTDOWN, and every UKL level must pass exactly the tests
+# stock passes.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+. scripts/server.sh
+
+levels=(${REDIS_TEST_LEVELS:-stock base shortcut})
+# Two cases per level, and one more for each UKL level: the same as stock.
+ncases=0
+for level in "${levels[@]}"; do
+	ncases=$((ncases + 2))
+	[ "$level" = stock ] || ncases=$((ncases + 1))
+done
+plan $ncases
+
+tree=$O/src/apps/redis/redis
+units=() skips=()
+while read -r kind rest; do
+	case $kind in
+	unit) units+=(--single "$rest") ;;
+	skip) skips+=(--skiptest "$rest") ;;
+	tags) skips+=(--tags "$rest") ;;
+	esac
+done <apps/redis/testsuite
+. apps/redis/run # ARGS
+mkdir -p "$O/logs"
+rm -f "$O"/logs/redis-test-*.passed
+
+# passed_tests OUTPUT: the names of the tests runtest reported as ok.
+passed_tests() { sed 's/\x1b\[[0-9;]*m//g' "$1" | sed -n 's/^\[ok\]: \(.*\) ([0-9]* ms)$/\1/p' | sort; }
+
+for level in "${levels[@]}"; do
+	image=$O/images/redis-$level
+	names=("redis test suite at $level" "redis at $level exits with status 0 on SHUTDOWN")
+	[ "$level" = stock ] || names+=("redis at $level passes the same tests as stock")
+	if [ ! -f "$image/bzImage" ] || [ ! -x "$tree/runtest" ]; then
+		for n in "${names[@]}"; do skip "$n" "image redis-$level or Redis's source tree was not built"; done
+		continue
+	fi
+	log=$O/logs/redis-test-$level
+	# DEBUG (RELOAD, OBJECT, ...) is refused to non-local peers unless enabled.
+	if ! server_start redis "$image" "$log.boot" $ARGS --enable-debug-command yes 2>"$log.err"; then
+		not_ok "${names[0]} (the server did not start: $(cat "$log.err"))"
+		for n in "${names[@]:1}"; do skip "$n" "the server did not start"; done
+		continue
+	fi
+	(cd "$tree" && ./runtest --host 127.0.0.1 --port "$(server_port)" --clients 1 \
+		"${units[@]}" "${skips[@]}") >"$log.out" 2>&1
+	rc=$?
+	passed_tests "$log.out" >"$log.passed"
+	npassed=$(wc -l <"$log.passed")
+	failed=$(sed 's/\x1b\[[0-9;]*m//g' "$log.out" | grep -E '^\[(err|exception)\]')
+	if [ $rc = 0 ] && [ -z "$failed" ] && [ "$npassed" -gt 0 ]; then
+		ok "${names[0]} ($npassed tests passed)"
+	else
+		not_ok "${names[0]} ($npassed passed, runtest status $rc; log: $log.out)"
+		diag "$(head -n 20 <<<"$failed")"
+	fi
+	if server_stop 2>"$log.err"; then
+		ok "${names[1]}"
+	else
+		not_ok "${names[1]}"
+		diag "$(cat "$log.err")"
+	fi
+	if [ "$level" != stock ]; then
+		if [ ! -f "$O/logs/redis-test-stock.passed" ]; then
+			skip "${names[2]}" "stock did not run"
+		elif diff "$O/logs/redis-test-stock.passed" "$log.passed" >"$log.diff"; then
+			ok "${names[2]}"
+		else
+			not_ok "${names[2]}"
+			diag "$(head -n 20 "$log.diff")"
+		fi
+	fi
+done
+tap_done
