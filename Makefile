@@ -72,8 +72,8 @@ APP_MODE := $(if $(UKL),ukl,stock)
 APP_SOURCE := $(O)/src/apps/$(APP)
 APP_PROGRAM := $(if $(APP_BUILD_SCRIPT),$(O)/build/apps/$(APP)-$(APP_MODE)/$(APP).o)
 # apps/APP/run: the app's default arguments (ARGS), the TCP port it serves
-# (PORT), which `make run` forwards from 127.0.0.1:HOST_PORT, and the client
-# command that reaches it given the port (CONNECT).
+# (PORT), which `make run` forwards from 127.0.0.1:HOST_PORT, and a client
+# command that reaches it, with %s for the port (CONNECT).
 APP_RUN := $(wildcard apps/$(APP)/run)
 APP_DEFAULT_ARGS := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$ARGS"))
 APP_PORT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$PORT"))
@@ -262,12 +262,22 @@ $(UKL_APP_OBJ): $(APP_OBJS) $(GLIBC_BUILD)/.stamp_built $(LIBGCC_BUILD)/.stamp_b
 app: $(UKL_APP_OBJ)
 endif
 
-$(IMAGE_DIR)/initramfs.cpio: $(APP_BUILD)/$(APP) $(GEN_INIT_CPIO)
-	@echo ">>> image: writing initramfs with $(APP) as /init"
-	$(Q)mkdir -p $(@D)
-	$(Q)printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
+# Files an app reads at run time (apps/APP/rootfs/, e.g. /etc/passwd) go
+# into the initramfs at every level: with the app as /init for stock, alone
+# for UKL (the kernel makes /init itself).
+APP_ROOTFS := $(wildcard apps/$(APP)/rootfs)
+APP_ROOTFS_FILES := $(if $(APP_ROOTFS),$(shell find $(APP_ROOTFS) -type f))
+define rootfs-list
+	$(if $(APP_ROOTFS),(cd $(APP_ROOTFS) && find . -mindepth 1 -type d -printf 'dir /%P 0755 0 0\n' && \
+		find . -type f -printf 'file /%P $(CURDIR)/$(APP_ROOTFS)/%P 0%m 0 0\n'),:)
+endef
+
+$(IMAGE_DIR)/initramfs.cpio: $(if $(UKL),,$(APP_BUILD)/$(APP)) $(APP_ROOTFS_FILES) $(GEN_INIT_CPIO)
+	@echo ">>> image: writing initramfs with $(if $(UKL),the files in $(APP_ROOTFS),$(APP) as /init)"
+	$(Q)mkdir -p $(@D) $(APP_BUILD)
+	$(Q){ $(if $(UKL),,printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
 		'dir /proc 0755 0 0' 'dir /sys 0755 0 0' 'dir /tmp 1777 0 0' \
-		'file /init $(APP_BUILD)/$(APP) 0755 0 0' >$(APP_BUILD)/initramfs.list
+		'file /init $(APP_BUILD)/$(APP) 0755 0 0' &&) $(rootfs-list); } >$(APP_BUILD)/initramfs.list
 	$(Q)$(GEN_INIT_CPIO) $(APP_BUILD)/initramfs.list >$@.tmp
 	$(Q)mv $@.tmp $@
 
@@ -283,8 +293,8 @@ image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(VERDICT)
 	$(Q)echo 'rdinit=/init' >$(IMAGE_DIR)/cmdline
 	@echo ">>> image: $(IMAGE_DIR) is ready"
 else
-image: $(IMAGE_DIR)/bzImage $(VERDICT)
-	$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio
+image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(VERDICT)
+	$(if $(APP_ROOTFS),,$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio)
 	$(Q)echo 'ukl.exit_port=0xf4' $(APP_UKL_CMDLINE) >$(IMAGE_DIR)/cmdline
 	@echo ">>> image: $(IMAGE_DIR) is ready"
 endif
@@ -297,7 +307,7 @@ endif
 # A server (apps/APP/run sets PORT) runs until it exits, with its port
 # forwarded from 127.0.0.1:HOST_PORT.
 run: image
-	$(if $(APP_PORT),@echo ">>> run: $(APP) serves 127.0.0.1:$(HOST_PORT); connect with: $(APP_CONNECT) $(HOST_PORT)")
+	$(if $(APP_PORT),@printf '>>> run: $(APP) serves 127.0.0.1:$(HOST_PORT); try: $(APP_CONNECT)\n' $(HOST_PORT))
 	$(Q)ACCEL=$(ACCEL) scripts/boot $(if $(APP_PORT),--forward $(HOST_PORT):$(APP_PORT) --timeout 0 --silence 0) \
 		$(IMAGE_DIR) -- $(or $(ARGS),$(APP_DEFAULT_ARGS))
 
