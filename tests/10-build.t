@@ -8,17 +8,17 @@ cd "$(dirname "$0")/.."
 
 # The harness apps at stock and base; what only a UKL app is refused
 # (limits) at base; the conformance suite and the ukl.h tests at every
-# level; the system-call benchmark at stock and byp; Redis at stock, base
-# and shortcut.  Grouped by level:
+# level; the system-call benchmark at stock and byp; Redis and memcached at
+# stock, base and shortcut.  Grouped by level:
 # the UKL levels share one kernel build, which each switch reconfigures.
 mapfile -t levels < <(all_levels)
 images=()
 for level in "${levels[@]}"; do
 	case $level in
-	stock) images+=("hello stock" "crash stock" "hang stock" "overflow stock" "syscall-bench stock" "redis stock") ;;
-	base) images+=("hello base" "crash base" "hang base" "overflow base" "limits base" "redis base") ;;
+	stock) images+=("hello stock" "crash stock" "hang stock" "overflow stock" "syscall-bench stock" "redis stock" "memcached stock") ;;
+	base) images+=("hello base" "crash base" "hang base" "overflow base" "limits base" "redis base" "memcached base") ;;
 	byp) images+=("syscall-bench byp") ;;
-	shortcut) images+=("redis shortcut") ;;
+	shortcut) images+=("redis shortcut" "memcached shortcut") ;;
 	esac
 	images+=("conformance $level" "ukl-api $level")
 done
