@@ -103,7 +103,7 @@ KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
 KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
 
 .DEFAULT_GOAL := image
-.PHONY: help deps image kernel app glibc run test check-series bench bench-syscall bench-boot bench-size bench-memory distro-image host-tools clean distclean
+.PHONY: help deps image kernel app glibc run test check-series bench bench-syscall bench-app bench-boot bench-size bench-memory distro-image host-tools clean distclean
 
 help:
 	@echo 'Unikernel Linux kit'
@@ -125,6 +125,8 @@ help:
 	@echo '  bench          every suite below and report.md with charts'
 	@echo '  bench-syscall  system-call costs, stock and every level, interleaved'
 	@echo '                 (guest instructions under -icount and wall time)'
+	@echo '  bench-app      Redis (redis-benchmark) and memcached (memcaslap), stock and'
+	@echo '                 every level; SOAK=600: a 600 s soak per app and level instead'
 	@echo '  bench-boot     time and guest instructions to the app, with Debian'"'"'s kernel'
 	@echo '  bench-size     bzImage, initramfs, vmlinux and app sizes'
 	@echo '  bench-memory   least guest RAM that runs the app (bisection)'
@@ -143,6 +145,7 @@ help:
 	@echo '  V=$(V)          1 shows every command'
 	@echo '  TIMEOUT=, SILENCE=, MEM=   boot limits, see scripts/boot --help'
 	@echo '  RUNS=$(RUNS) QUICK=$(QUICK)  benchmark runs; QUICK=1: one run, shorter batches'
+	@echo '  HOST_PORT=   the host port `make run` forwards to a server app (default: its own)'
 	@echo '  BENCH_APP=$(BENCH_APP)  the app of bench-boot, bench-size and bench-memory'
 	@echo '  BENCH_LEVELS=...  levels to benchmark (stock first)'
 
@@ -375,11 +378,16 @@ bench-memory: host-tools
 	$(call bench-images,$(BENCH_APP))
 	$(Q)bench/memory $(O) $(BENCH_DIR)/memory $(BENCH_APP) $(BENCH_LEVELS)
 
-# Every suite, one directory, one report.  The app suite (Redis,
-# memcached) does not exist yet; the report says so.
-bench: bench-syscall bench-boot bench-size bench-memory
-	$(Q)mkdir -p $(BENCH_DIR)/app
-	$(Q)echo 'the app suite (bench/app: Redis, memcached) is not part of the kit yet' >$(BENCH_DIR)/app/missing
+# SOAK=N: bench-app keeps load on each server for N seconds instead and
+# checks it afterwards (bench/app).
+SOAK ?= 0
+bench-app: host-tools
+	$(call bench-images,redis)
+	$(call bench-images,memcached)
+	$(Q)bench/app $(O) $(BENCH_DIR)/app $(BENCH_RUNS) $(QUICK) $(SOAK) $(BENCH_LEVELS)
+
+# Every suite, one directory, one report.
+bench: bench-syscall bench-app bench-boot bench-size bench-memory
 	$(Q)bench/report $(BENCH_DIR) $(BENCH_LEVELS) distro
 
 # --- clean -----------------------------------------------------------------

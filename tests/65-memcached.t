@@ -19,15 +19,7 @@ done
 plan $ncases
 mkdir -p "$O/logs"
 rm -f "$O"/logs/memcached-test-*.passed
-. apps/memcached/run # ARGS
-
-# ascii PORT TEXT: send TEXT (\r\n line ends added) then quit; print the
-# replies without \r.
-ascii() {
-	timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-		printf "%s\r\n" "${@:2}" quit >&3
-		tr -d "\r" <&3' _ "$@"
-}
+. apps/memcached/run # ARGS, ascii
 
 # expiry_and_readback PORT: a value set with a 2 s lifetime reads back at
 # once and is gone after 4 s; one without stays.
