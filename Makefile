@@ -70,7 +70,7 @@ APP_SRCS := $(wildcard apps/$(APP)/*.c)
 APP_BUILD_SCRIPT := $(wildcard apps/$(APP)/build)
 APP_MODE := $(if $(UKL),ukl,stock)
 APP_SOURCE := $(O)/src/apps/$(APP)
-APP_PROGRAM := $(if $(APP_BUILD_SCRIPT),$(O)/build/apps/$(APP)-$(APP_MODE)/$(APP).o)
+APP_PROGRAM := $(if $(APP_BUILD_SCRIPT),$(O)/build/programs/$(APP)-$(APP_MODE)/$(APP).o)
 # apps/APP/run: the app's default arguments (ARGS), the TCP port it serves
 # (PORT), which `make run` forwards from 127.0.0.1:HOST_PORT, and a client
 # command that reaches it, with %s for the port (CONNECT).
@@ -146,7 +146,7 @@ help:
 	@echo '  TIMEOUT=, SILENCE=, MEM=   boot limits, see scripts/boot --help'
 	@echo '  RUNS=$(RUNS) QUICK=$(QUICK)  benchmark runs; QUICK=1: one run, shorter batches'
 	@echo '  HOST_PORT=   the host port `make run` forwards to a server app (default: its own)'
-	@echo '  BENCH_APP=$(BENCH_APP)  the app of bench-boot, bench-size and bench-memory'
+	@echo '  BENCH_APPS="$(BENCH_APPS)"  the apps of bench-boot, bench-size and bench-memory'
 	@echo '  BENCH_LEVELS=...  levels to benchmark (stock first)'
 
 deps:
@@ -350,8 +350,10 @@ BENCH_DIR := $(O)/bench/$(shell date +%Y%m%d-%H%M%S)
 
 # QUICK=1: one run per suite and shorter batches.
 BENCH_RUNS := $(if $(filter 1,$(QUICK)),1,$(RUNS))
-# The app the boot, size and memory suites measure.
-BENCH_APP ?= hello
+# The apps the boot, size and memory suites measure.
+BENCH_APPS ?= hello redis
+# Apps that serve a port have no distro image (see bench/boot).
+BENCH_DISTRO_APPS := $(foreach a,$(BENCH_APPS),$(if $(wildcard apps/$(a)/run),,$(a)))
 
 # bench-images APP: that app's image at every benchmarked level.
 define bench-images
@@ -364,19 +366,25 @@ bench-syscall: host-tools
 	$(call bench-images,syscall-bench)
 	$(Q)bench/syscall $(O) $(BENCH_DIR)/syscall $(BENCH_RUNS) $(QUICK) $(BENCH_LEVELS)
 
+# bench-app-images: every BENCH_APPS image at every benchmarked level, and
+# the distro images.
+define bench-app-images
+	$(foreach a,$(BENCH_APPS),$(call bench-images,$(a))
+	)$(foreach a,$(BENCH_DISTRO_APPS),$(Q)$(MAKE) --no-print-directory distro-image APP=$(a) O=$(O)
+	)
+endef
+
 bench-boot: host-tools
-	$(call bench-images,$(BENCH_APP))
-	$(Q)$(MAKE) --no-print-directory distro-image APP=$(BENCH_APP) O=$(O)
-	$(Q)bench/boot $(O) $(BENCH_DIR)/boot $(BENCH_RUNS) $(BENCH_APP) $(BENCH_LEVELS) distro
+	$(bench-app-images)
+	$(Q)bench/boot $(O) $(BENCH_DIR)/boot $(BENCH_RUNS) "$(BENCH_APPS)" $(BENCH_LEVELS) distro
 
 bench-size: host-tools
-	$(call bench-images,$(BENCH_APP))
-	$(Q)$(MAKE) --no-print-directory distro-image APP=$(BENCH_APP) O=$(O)
-	$(Q)bench/size $(O) $(BENCH_DIR)/size $(BENCH_APP) $(BENCH_LEVELS) distro
+	$(bench-app-images)
+	$(Q)bench/size $(O) $(BENCH_DIR)/size "$(BENCH_APPS)" $(BENCH_LEVELS) distro
 
 bench-memory: host-tools
-	$(call bench-images,$(BENCH_APP))
-	$(Q)bench/memory $(O) $(BENCH_DIR)/memory $(BENCH_APP) $(BENCH_LEVELS)
+	$(bench-app-images)
+	$(Q)bench/memory $(O) $(BENCH_DIR)/memory "$(BENCH_APPS)" $(BENCH_LEVELS)
 
 # SOAK=N: bench-app keeps load on each server for N seconds instead and
 # checks it afterwards (bench/app).

@@ -1,7 +1,10 @@
 # Boot a server app (apps/APP/run sets PORT, ready and stop) in the
 # background and talk to it from the host.  Sourced by tests and benches.
 #
-#   server_start APP IMAGE_DIR LOG [ARG...]  boot, wait until ready or fail
+#   server_start APP IMAGE_DIR LOG [ARG...]  boot, wait until ready or fail;
+#                 sets server_start_ms and server_ready_ms: ms from QEMU's
+#                 start to the app's start marker and to its first answer.
+#                 More scripts/boot options: the array server_boot_opts.
 #   server_port                           the host port of the running server
 #   server_stop                           ask the app to exit, wait, judge
 #
@@ -9,6 +12,7 @@
 
 kit_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 server_pid= server_log= server_app= server_host_port=
+server_boot_opts=()
 
 # free_port: a TCP port on 127.0.0.1 that nothing listens on.
 free_port() {
@@ -30,22 +34,33 @@ server_start() {
 	. "$kit_top/apps/$app/run"
 	server_host_port=$(free_port) || return 1
 	server_log=$log
-	"$kit_top/scripts/boot" --quiet --log "$log.console" --timeout 0 --silence 0 \
+	: >"$log.console"
+	"$kit_top/scripts/boot" --quiet --log "$log.console" --timeout 0 --silence 0 "${server_boot_opts[@]}" \
 		--forward "$server_host_port:$PORT" "$image" -- "$@" >"$log" 2>&1 </dev/null &
 	server_pid=$!
-	local waited=0
-	until ready "$server_host_port"; do
+	# Poll every 20 ms: QEMU's start (scripts/boot prints its command just
+	# before), the app's start marker, then the first answer.
+	local now t0= started= deadline=$((SECONDS + 300))
+	server_start_ms= server_ready_ms=
+	while :; do
+		now=${EPOCHREALTIME/./}
+		[ -n "$t0" ] || ! grep -q '^+ qemu-system' "$log" || t0=$now
+		[ -n "$started" ] || ! grep -aq 'ukl-kit: app started' "$log.console" || started=$now
+		if [ -n "$started" ] && ready "$server_host_port"; then
+			now=${EPOCHREALTIME/./}
+			server_start_ms=$(((started - t0) / 1000)) server_ready_ms=$(((now - t0) / 1000))
+			return 0
+		fi
 		if ! kill -0 "$server_pid" 2>/dev/null; then
 			echo "server: $app ended before it was ready: $(tail -n 4 "$log" | tr '\n' ' ')" >&2
 			return 1
 		fi
-		if [ $waited -ge 300 ]; then
+		if [ $SECONDS -ge $deadline ]; then
 			echo "server: $app not ready after 300 s (console: $log.console)" >&2
 			server_kill
 			return 1
 		fi
-		sleep 1
-		waited=$((waited + 1))
+		sleep 0.02
 	done
 }
 
