@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 sysroot=$O/sysroot-ukl
 libc=$sysroot/lib/libc.a
 libm=$sysroot/lib/libm.a
-libgcc_tests=("libgcc archives built for ring 0" "a UKL app link takes libgcc from the kit only")
-plan 6
+libgcc_tests=("libgcc archives built for ring 0" "a UKL app link takes libgcc from the kit only" "apps from Debian sources built for ring 0")
+plan 7
 if [ ! -f "$libc" ] || [ ! -f "$libm" ]; then
 	for t in "no SYSCALL instruction in libc.a and libm.a" "libc.a calls __ukl_syscall" "no red-zone access in libc.a and libm.a" "libc.a and libm.a use the kernel code model" "${libgcc_tests[@]}"; do
 		skip "$t" "$libc or $libm was not built (make glibc)"
@@ -63,17 +63,23 @@ if [ ! -f "$sysroot/lib/libgcc.a" ] || [ ! -f "$sysroot/lib/libgcc_eh.a" ]; then
 	exit
 fi
 
-# Every member of the kit's libgcc archives must say in its DWARF producer
-# string that it was compiled with -mcmodel=kernel -mno-red-zone and without
-# PIC; a member without one (assembler, no -g) fails too.
-unfit=$(for a in "$sysroot/lib/libgcc.a" "$sysroot/lib/libgcc_eh.a"; do
-	readelf --debug-dump=info "$a" 2>/dev/null
-done | awk '
+# lacking_kernel_flags FILE...: the archive members (or files) whose DWARF
+# producer string does not say -mcmodel=kernel -mno-red-zone without PIC,
+# or that have none (assembler, no -g).
+lacking_kernel_flags() {
+	local f
+	for f; do
+		echo "File: $f"
+		readelf --debug-dump=info "$f" 2>/dev/null
+	done | awk '
 	function check() { if (m != "" && !good) print m; m = ""; good = 0 }
 	/^File: / { check(); m = $2; seen = 0; next }
 	/DW_AT_producer/ && !seen { seen = 1
 		good = / -mcmodel=kernel( |$)/ && / -mno-red-zone( |$)/ && !/ -mred-zone( |$)/ && !/ -f(pic|PIC|pie|PIE)( |$)/ }
-	END { check() }')
+	END { check() }'
+}
+# Every member of the kit's libgcc archives must have them.
+unfit=$(lacking_kernel_flags "$sysroot/lib/libgcc.a" "$sysroot/lib/libgcc_eh.a")
 members=$(for a in "$sysroot/lib/libgcc.a" "$sysroot/lib/libgcc_eh.a"; do ar t "$a"; done | wc -l)
 if [ -z "$unfit" ] && [ "$members" -gt 100 ]; then
 	ok "libgcc archives built for ring 0 ($members members, all -mcmodel=kernel -mno-red-zone)"
@@ -120,7 +126,7 @@ elif ! grep -q "^$sysroot/lib/libgcc\.a(unwind-dw2\.o)" "$tmp/probe-ukl.o.map"; 
 fi
 for map in "$tmp/probe-ukl.o.map" "$O"/build/apps/*/app-ukl.o.map; do
 	[ -f "$map" ] || continue
-	bad=$(map_inputs "$map" | grep -v -e "^$sysroot/lib/" -e "^$tmp/" -e "^$O/build/apps/" || [ $? = 1 ])
+	bad=$(map_inputs "$map" | grep -v -e "^$sysroot/lib/" -e "^$tmp/" -e "^$O/build/apps/" -e "^$O/build/programs/" || [ $? = 1 ])
 	[ -z "$bad" ] || problems+="$map takes inputs from outside the kit (host libgcc: $host_libgcc):
 $bad
 "
@@ -131,5 +137,33 @@ if [ -z "$problems" ]; then
 else
 	not_ok "a UKL app link takes libgcc from the kit only"
 	diag "$(head -n 20 <<<"$problems")"
+fi
+
+# Apps built by their own build systems (scripts/app-cc ukl): every
+# compilation unit has the kernel flags, and no function touches the red
+# zone (hand-written assembly would not get -mno-red-zone).
+programs=$(ls "$O"/build/programs/*-ukl/*.o 2>/dev/null)
+if [ -z "$programs" ]; then
+	skip "apps from Debian sources built for ring 0" "none was built (make app APP=redis)"
+	tap_done
+	exit
+fi
+problems= units=0
+for prog in $programs; do
+	producers=$(readelf --debug-dump=info "$prog" 2>/dev/null | grep DW_AT_producer)
+	units=$((units + $(grep -c . <<<"$producers")))
+	unfit=$(awk '!(/ -mcmodel=kernel( |$)/ && / -mno-red-zone( |$)/) { n++ } END { print n + 0 }' <<<"$producers")
+	pic=$(grep -cE -- ' -f(pic|PIC|pie|PIE)( |$)' <<<"$producers")
+	red=$(objdump -d --no-show-raw-insn "$prog" |
+		awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 } /-0x[0-9a-f]+\(%rsp\)/ && $0 !~ /\tlea/ { print fn }' | sort -u)
+	[ "$unfit" = 0 ] && [ "$pic" = 0 ] ||
+		problems+="$prog: $unfit unit(s) without the kernel flags, $pic with PIC"$'\n'
+	[ -z "$red" ] || problems+="$prog: red-zone access in $(head -n 5 <<<"$red" | tr '\n' ' ')"$'\n'
+done
+if [ -z "$problems" ]; then
+	ok "apps from Debian sources built for ring 0 ($(wc -w <<<"$programs") programs, $units units)"
+else
+	not_ok "apps from Debian sources built for ring 0"
+	diag "$problems"
 fi
 tap_done
