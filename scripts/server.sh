@@ -4,7 +4,8 @@
 #   server_start APP IMAGE_DIR LOG [ARG...]  boot, wait until ready or fail;
 #                 sets server_start_ms and server_ready_ms: ms from QEMU's
 #                 start to the app's start marker and to its first answer.
-#                 More scripts/boot options: the array server_boot_opts.
+#                 More scripts/boot options: the array server_boot_opts;
+#                 seconds to wait for the first answer: server_timeout.
 #   server_port                           the host port of the running server
 #   server_stop                           ask the app to exit, wait, judge
 #
@@ -12,7 +13,7 @@
 
 kit_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 server_pid= server_log= server_app= server_host_port=
-server_boot_opts=()
+server_boot_opts=() server_timeout=300
 
 # free_port: a TCP port on 127.0.0.1 that nothing listens on.
 free_port() {
@@ -40,7 +41,7 @@ server_start() {
 	server_pid=$!
 	# Poll every 20 ms: QEMU's start (scripts/boot prints its command just
 	# before), the app's start marker, then the first answer.
-	local now t0= started= deadline=$((SECONDS + 300))
+	local now t0= started= deadline=$((SECONDS + server_timeout))
 	server_start_ms= server_ready_ms=
 	while :; do
 		now=${EPOCHREALTIME/./}
@@ -56,7 +57,7 @@ server_start() {
 			return 1
 		fi
 		if [ $SECONDS -ge $deadline ]; then
-			echo "server: $app not ready after 300 s (console: $log.console)" >&2
+			echo "server: $app not ready after $server_timeout s (console: $log.console)" >&2
 			server_kill
 			return 1
 		fi
