@@ -2,17 +2,18 @@
 # The benchmarks end to end, short: bench/syscall with one quick run of
 # stock and byp writes the CSV with every case for both levels and both
 # modes and prints the table; bench/boot and bench/size measure hello at
-# stock and base.  Performance targets are the benchmarks' to show, not
-# this test's.
+# stock and base; bench/app loads Redis and memcached at stock and base
+# (quick).  Performance targets are the benchmarks' to show, not this
+# test's.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 6
+plan 7
 levels=(stock byp)
 for level in "${levels[@]}"; do
 	if [ ! -f "$O/images/syscall-bench-$level/bzImage" ]; then
-		for i in 1 2 3 4 5 6; do skip "bench" "image syscall-bench-$level was not built"; done
+		for i in 1 2 3 4 5 6 7; do skip "bench" "image syscall-bench-$level was not built"; done
 		exit 0
 	fi
 done
@@ -46,6 +47,19 @@ if [ -f "$O/images/hello-stock/bzImage" ] && [ -f "$O/images/hello-base/bzImage"
 else
 	skip "bench/boot measures hello" "hello-stock or hello-base was not built"
 	skip "bench/size measures hello" "hello-stock or hello-base was not built"
+fi
+
+# 12 Redis configurations (GET and SET, 3 client counts, 2 pipelines) and
+# 2 memcached ones per level, each with throughput and the boot's context.
+if ls "$O"/images/{redis,memcached}-{stock,base}/bzImage >/dev/null 2>&1; then
+	out=$(bench/app "$O" "$dir/app" 1 1 0 stock base 2>&1)
+	rc=$?
+	check "bench/app loads Redis and memcached at stock and base (quick)" \
+		eval '[ $rc = 0 ] && [ "$(awk -F, "NR > 1 && \$7 > 0 && \$14 != \"\"" "$dir/app/results.csv" | wc -l)" = 28 ] &&
+		      grep -qE "^\| GET c=16 P=16 .*\(1\.00x\)" <<<"$out"'
+	[ $tap_failed = 0 ] || diag "$(tail -n 20 <<<"$out")"
+else
+	skip "bench/app loads Redis and memcached" "redis or memcached images at stock and base were not built"
 fi
 rm -rf "$dir"
 tap_done
