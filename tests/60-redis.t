@@ -10,13 +10,7 @@ cd "$(dirname "$0")/.."
 . scripts/server.sh
 
 levels=(${REDIS_TEST_LEVELS:-stock base shortcut})
-# Two cases per level, and one more for each UKL level: the same as stock.
-ncases=0
-for level in "${levels[@]}"; do
-	ncases=$((ncases + 2))
-	[ "$level" = stock ] || ncases=$((ncases + 1))
-done
-plan $ncases
+plan_levels 2 "${levels[@]}"
 
 tree=$O/src/apps/redis/redis
 units=() skips=()
@@ -67,15 +61,6 @@ for level in "${levels[@]}"; do
 		not_ok "${names[1]}"
 		diag "$(cat "$log.err")"
 	fi
-	if [ "$level" != stock ]; then
-		if [ ! -f "$O/logs/redis-test-stock.passed" ]; then
-			skip "${names[2]}" "stock did not run"
-		elif diff "$O/logs/redis-test-stock.passed" "$log.passed" >"$log.diff"; then
-			ok "${names[2]}"
-		else
-			not_ok "${names[2]}"
-			diag "$(head -n 20 "$log.diff")"
-		fi
-	fi
+	[ "$level" = stock ] || same_as_stock "${names[2]}" "$O/logs/redis-test-stock.passed" "$log.passed"
 done
 tap_done

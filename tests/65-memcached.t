@@ -11,12 +11,7 @@ cd "$(dirname "$0")/.."
 . scripts/server.sh
 
 levels=(${MEMCACHED_TEST_LEVELS:-stock base shortcut})
-ncases=0
-for level in "${levels[@]}"; do
-	ncases=$((ncases + 4))
-	[ "$level" = stock ] || ncases=$((ncases + 1))
-done
-plan $ncases
+plan_levels 4 "${levels[@]}"
 mkdir -p "$O/logs"
 rm -f "$O"/logs/memcached-test-*.passed
 . apps/memcached/run # ARGS, ascii
@@ -79,15 +74,6 @@ for level in "${levels[@]}"; do
 	check_with_reason "${names[1]}" expiry_and_readback "$port"
 	check_with_reason "${names[2]}" hangup_mid_request "$port"
 	if server_stop 2>"$log.err"; then ok "${names[3]}"; else not_ok "${names[3]}"; diag "$(cat "$log.err")"; fi
-	if [ "$level" != stock ]; then
-		if [ ! -f "$O/logs/memcached-test-stock.passed" ]; then
-			skip "${names[4]}" "stock did not run"
-		elif diff "$O/logs/memcached-test-stock.passed" "$log.passed" >"$log.diff"; then
-			ok "${names[4]}"
-		else
-			not_ok "${names[4]}"
-			diag "$(head -n 20 "$log.diff")"
-		fi
-	fi
+	[ "$level" = stock ] || same_as_stock "${names[4]}" "$O/logs/memcached-test-stock.passed" "$log.passed"
 done
 tap_done

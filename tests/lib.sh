@@ -20,3 +20,27 @@ all_levels() {
 }
 # has_option LEVEL CONFIG_X: the level's fragment turns the option on.
 has_option() { grep -qx "$2=y" "configs/levels/$1.config"; }
+
+# plan_levels N LEVEL...: N cases per level, and one more per UKL level for
+# same_as_stock.
+plan_levels() {
+	local per=$1 level n=0
+	shift
+	for level; do
+		n=$((n + per))
+		[ "$level" = stock ] || n=$((n + 1))
+	done
+	plan $n
+}
+# same_as_stock NAME STOCK_RESULTS RESULTS: the case that a UKL level's list
+# of passed checks equals stock's.
+same_as_stock() {
+	if [ ! -f "$2" ]; then
+		skip "$1" "stock did not run"
+	elif diff "$2" "$3" >"$3.diff"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "$(head -n 20 "$3.diff")"
+	fi
+}
