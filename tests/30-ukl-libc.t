@@ -63,13 +63,12 @@ if [ ! -f "$sysroot/lib/libgcc.a" ] || [ ! -f "$sysroot/lib/libgcc_eh.a" ]; then
 	exit
 fi
 
-# lacking_kernel_flags FILE...: the archive members (or files) whose DWARF
-# producer string does not say -mcmodel=kernel -mno-red-zone without PIC,
-# or that have none (assembler, no -g).
+# lacking_kernel_flags ARCHIVE...: the members whose DWARF producer string
+# does not say -mcmodel=kernel -mno-red-zone without PIC, or that have none
+# (assembler, no -g).  readelf names each member in a "File:" line.
 lacking_kernel_flags() {
 	local f
 	for f; do
-		echo "File: $f"
 		readelf --debug-dump=info "$f" 2>/dev/null
 	done | awk '
 	function check() { if (m != "" && !good) print m; m = ""; good = 0 }
