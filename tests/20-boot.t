@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 levels=(stock base)
-plan $((9 * ${#levels[@]} + 2))
+plan $((10 * ${#levels[@]} + 2))
 
 # boot IMAGE_DIR [BOOT-OPTION...] [-- ARG...]: sets $out (console + verdict) and $rc.
 boot() {
@@ -55,8 +55,19 @@ for level in "${levels[@]}"; do
 			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && [ $took -lt 60 ] &&
 			      if [ $level = stock ]; then has "init[1]: segfault at"; else has "ukl: app overflow: stack overflow at address"; fi'
 		[ "$rc" = 125 ] || diag "$(tail -n 40 <<<"$out")"
+		# A thread that asked for 4 MiB of stack: at UKL levels only the
+		# top 1 MiB is present (ukl.stack_populate=), and deeper is the
+		# same clear overflow report, not a hang or a silent reboot.
+		start=$SECONDS
+		boot "$overflow" -- thread
+		took=$((SECONDS - start))
+		check "$level overflow: a thread's stack overflow is a crash naming the app, within seconds ($took s)" \
+			eval '[ "$rc" = 125 ] && has "boot: verdict: crash" && has "in a thread with a 4 MiB stack" && [ $took -lt 60 ] &&
+			      if [ $level = stock ]; then has "segfault at"; else has "ukl: app overflow: stack overflow at address"; fi'
+		[ "$rc" = 125 ] || diag "$(tail -n 40 <<<"$out")"
 	else
 		skip "$level overflow: verdict crash" "image overflow-$level was not built (see the build tests)"
+		skip "$level overflow: a thread's overflow is a crash" "image overflow-$level was not built (see the build tests)"
 	fi
 
 	if [ -f "$hang/bzImage" ]; then
