@@ -71,13 +71,13 @@ APP_BUILD_SCRIPT := $(wildcard apps/$(APP)/build)
 APP_MODE := $(if $(UKL),ukl,stock)
 APP_SOURCE := $(O)/src/apps/$(APP)
 APP_PROGRAM := $(if $(APP_BUILD_SCRIPT),$(O)/build/programs/$(APP)-$(APP_MODE)/$(APP).o)
-# apps/APP/run: the app's default arguments (ARGS), the TCP port it serves
-# (PORT), which `make run` forwards from 127.0.0.1:HOST_PORT, and a client
-# command that reaches it, with %s for the port (CONNECT).
+# apps/APP/run: the app's default arguments (APP_ARGS), the TCP port it
+# serves (APP_PORT), which `make run` forwards from 127.0.0.1:HOST_PORT,
+# and a client command that reaches it, with %s for the port (APP_CONNECT).
 APP_RUN := $(wildcard apps/$(APP)/run)
-APP_DEFAULT_ARGS := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$ARGS"))
-APP_PORT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$PORT"))
-APP_CONNECT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$CONNECT"))
+APP_DEFAULT_ARGS := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$APP_ARGS"))
+APP_PORT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$APP_PORT"))
+APP_CONNECT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$APP_CONNECT"))
 HOST_PORT ?= $(APP_PORT)
 # Kernel parameters a UKL app needs (apps/APP/ukl.cmdline), e.g. a deeper
 # populated stack: ukl.stack_populate=8M.

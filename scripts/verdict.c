@@ -2,13 +2,18 @@
 /*
  * verdict: judge one boot from its console log.
  *
- *   verdict [--qemu-status N] [--ended exited|hang|timeout] LOG
+ *   verdict [--qemu-status N] [--ended exited|hang|timeout]
+ *           [--qemu-stderr FILE] [--cases] LOG
  *
  * The boot harness (scripts/boot) runs QEMU, keeps the serial console in LOG
  * and then asks this program what happened.  The verdict is decided from
  * explicit markers, never from "no error seen":
  *
- *   crash   the kernel printed a panic, oops, BUG or WARNING (wins over all)
+ *   qemu-error  QEMU stopped before the guest printed anything and said
+ *           why on its stderr (--qemu-stderr): a bad option, a forward
+ *           port in use, no KVM
+ *   crash   the kernel printed a panic, oops, BUG or WARNING (wins over all
+ *           verdicts about the guest)
  *   noboot  the app's start marker never appeared
  *   hang    the harness stopped QEMU: console silent too long, or timeout
  *   lost    the app started but no exit status reached the host
@@ -24,9 +29,11 @@
  * and may interrupt an app line in the middle; the two parts of such a line
  * are joined again before the app line is parsed.
  *
- * Output: "verdict:", "status:", "tap:" and "reason:" lines on stdout.  The
- * exit code is what `make run` exits with: the app's status for pass, exit
- * and fail (at least 1 for fail), 124 for hang, 125 for crash, noboot and lost.
+ * Output: "verdict:", "status:", "tap:" and "reason:" lines on stdout, and
+ * with --cases one "case:" line per TAP result the app printed.  The exit
+ * code is the app's status for pass, exit and fail (at least 1 for fail),
+ * 124 for hang, 125 for crash, noboot and lost, 126 for qemu-error (and
+ * for this program's own usage errors).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -39,6 +46,7 @@
 
 #define EXIT_HANG 124
 #define EXIT_BROKEN 125
+#define EXIT_HARNESS 126
 
 struct tap {
 	long plan;		/* -1: no plan line seen */
@@ -52,6 +60,9 @@ struct boot {
 	char crash[256];	/* first crash line, empty if none */
 	struct tap tap;
 	char failed_test[256];	/* first "not ok" line */
+	bool console_output;	/* the log has at least one byte */
+	char **cases;		/* every TAP result line, in order */
+	size_t ncases;
 };
 
 /* Lines the kernel prints when something went badly wrong. */
@@ -124,6 +135,11 @@ static void tap_result(struct boot *b, const char *line, bool ok)
 {
 	const char *directive = strchr(line, '#');
 
+	b->cases = realloc(b->cases, (b->ncases + 1) * sizeof(*b->cases));
+	if (!b->cases || !(b->cases[b->ncases++] = strdup(line))) {
+		perror("verdict");
+		exit(EXIT_HARNESS);
+	}
 	if (!ok) {
 		b->tap.not_ok++;
 		if (!b->failed_test[0])
@@ -181,6 +197,7 @@ static void parse(FILE *log, struct boot *b)
 	while ((len = getline(&line, &cap, log)) != -1) {
 		char *kernel = NULL;
 
+		b->console_output = true;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		/* A kernel message may start anywhere in the line. */
@@ -201,7 +218,7 @@ static void parse(FILE *log, struct boot *b)
 			carry = realloc(carry, old + strlen(line) + 1);
 			if (!carry) {
 				perror("verdict");
-				exit(EXIT_BROKEN);
+				exit(EXIT_HARNESS);
 			}
 			strcpy(carry + old, line);
 			continue;
@@ -212,7 +229,7 @@ static void parse(FILE *log, struct boot *b)
 
 			if (!joined) {
 				perror("verdict");
-				exit(EXIT_BROKEN);
+				exit(EXIT_HARNESS);
 			}
 			snprintf(joined, need, "%s%s", carry, line);
 			app_line(b, joined);
@@ -260,15 +277,38 @@ static const char *tap_problem(const struct boot *b, char *buf, size_t size)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: verdict [--qemu-status N] [--ended exited|hang|timeout] LOG\n");
-	exit(2);
+	fprintf(stderr, "usage: verdict [--qemu-status N] [--ended exited|hang|timeout] [--qemu-stderr FILE] [--cases] LOG\n");
+	exit(EXIT_HARNESS);
+}
+
+/* The first non-empty line of FILE into buf; buf stays empty if none. */
+static void first_line(const char *file, char *buf, size_t size)
+{
+	FILE *f = fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!f)
+		return;
+	while ((len = getline(&line, &cap, f)) != -1) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len) {
+			snprintf(buf, size, "%s", line);
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
 }
 
 int main(int argc, char **argv)
 {
 	struct boot b = { .tap = { .plan = -1 } };
-	const char *ended = "exited", *path = NULL, *verdict, *problem;
-	char reason[512], buf[400];
+	const char *ended = "exited", *path = NULL, *qemu_stderr = NULL, *verdict, *problem;
+	char reason[512], buf[400], qemu_said[400] = "";
+	bool print_cases = false;
 	long qemu_status = -1;
 	int code;
 	FILE *log;
@@ -278,6 +318,10 @@ int main(int argc, char **argv)
 			qemu_status = strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--ended") == 0 && i + 1 < argc)
 			ended = argv[++i];
+		else if (strcmp(argv[i], "--qemu-stderr") == 0 && i + 1 < argc)
+			qemu_stderr = argv[++i];
+		else if (strcmp(argv[i], "--cases") == 0)
+			print_cases = true;
 		else if (argv[i][0] == '-' || path)
 			usage();
 		else
@@ -288,13 +332,19 @@ int main(int argc, char **argv)
 	log = fopen(path, "r");
 	if (!log) {
 		fprintf(stderr, "verdict: cannot open %s: %s\n", path, strerror(errno));
-		return EXIT_BROKEN;
+		return EXIT_HARNESS;
 	}
 	parse(log, &b);
 	fclose(log);
+	if (qemu_stderr && !b.console_output)
+		first_line(qemu_stderr, qemu_said, sizeof(qemu_said));
 
 	problem = tap_problem(&b, buf, sizeof(buf));
-	if (b.crash[0]) {
+	if (qemu_said[0]) {
+		verdict = "qemu-error";
+		code = EXIT_HARNESS;
+		snprintf(reason, sizeof(reason), "QEMU did not start the guest: %s", qemu_said);
+	} else if (b.crash[0]) {
 		verdict = "crash";
 		code = EXIT_BROKEN;
 		snprintf(reason, sizeof(reason), "kernel: %s", b.crash);
@@ -341,5 +391,7 @@ int main(int argc, char **argv)
 		printf("tap: plan %ld, ok %ld, not ok %ld, skip %ld\n",
 		       b.tap.plan, b.tap.ok, b.tap.not_ok, b.tap.skip);
 	printf("reason: %s\n", reason);
+	for (size_t i = 0; print_cases && i < b.ncases; i++)
+		printf("case: %s\n", b.cases[i]);
 	return code;
 }

@@ -21,7 +21,7 @@ while read -r kind rest; do
 	tags) skips+=(--tags "$rest") ;;
 	esac
 done <apps/redis/testsuite
-. apps/redis/run # ARGS
+. apps/redis/run # APP_ARGS
 mkdir -p "$O/logs"
 rm -f "$O"/logs/redis-test-*.passed
 
@@ -38,7 +38,7 @@ for level in "${levels[@]}"; do
 	fi
 	log=$O/logs/redis-test-$level
 	# DEBUG (RELOAD, OBJECT, ...) is refused to non-local peers unless enabled.
-	if ! server_start redis "$image" "$log.boot" $ARGS --enable-debug-command yes 2>"$log.err"; then
+	if ! server_start redis "$image" "$log.boot" $APP_ARGS --enable-debug-command yes 2>"$log.err"; then
 		not_ok "${names[0]} (the server did not start: $(cat "$log.err"))"
 		for n in "${names[@]:1}"; do skip "$n" "the server did not start"; done
 		continue

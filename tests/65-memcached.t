@@ -14,17 +14,17 @@ levels=(${MEMCACHED_TEST_LEVELS:-stock base shortcut})
 plan_levels 4 "${levels[@]}"
 mkdir -p "$O/logs"
 rm -f "$O"/logs/memcached-test-*.passed
-. apps/memcached/run # ARGS, ascii
+. apps/memcached/run # APP_ARGS, memcached_ascii
 
 # expiry_and_readback PORT: a value set with a 2 s lifetime reads back at
 # once and is gone after 4 s; one without stays.
 expiry_and_readback() {
 	local got want
-	got=$(ascii "$1" "set short 0 2 5" "hello" "set long 0 0 5" "world" "get short long")
+	got=$(memcached_ascii "$1" "set short 0 2 5" "hello" "set long 0 0 5" "world" "get short long")
 	want=$(printf '%s\n' STORED STORED "VALUE short 0 5" hello "VALUE long 0 5" world END)
 	[ "$got" = "$want" ] || { echo "before expiry: got '$got'"; return 1; }
 	sleep 4
-	got=$(ascii "$1" "get short long")
+	got=$(memcached_ascii "$1" "get short long")
 	want=$(printf '%s\n' "VALUE long 0 5" world END)
 	[ "$got" = "$want" ] || { echo "after expiry: got '$got'"; return 1; }
 }
@@ -34,7 +34,7 @@ expiry_and_readback() {
 hangup_mid_request() {
 	timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "set cut 0 0 100\r\nabc" >&3' _ "$1" || return 1
 	local got
-	got=$(ascii "$1" "get cut" "set after 0 0 2" "ok" "get after")
+	got=$(memcached_ascii "$1" "get cut" "set after 0 0 2" "ok" "get after")
 	[ "$got" = "$(printf '%s\n' END STORED "VALUE after 0 2" ok END)" ] || { echo "got '$got'"; return 1; }
 }
 
@@ -55,7 +55,7 @@ for level in "${levels[@]}"; do
 		continue
 	fi
 	log=$O/logs/memcached-test-$level
-	if ! server_start memcached "$image" "$log.boot" $ARGS 2>"$log.err"; then
+	if ! server_start memcached "$image" "$log.boot" $APP_ARGS 2>"$log.err"; then
 		not_ok "${names[0]} (the server did not start: $(cat "$log.err"))"
 		for n in "${names[@]:1}"; do skip "$n" "the server did not start"; done
 		continue
