@@ -2,6 +2,9 @@
 #
 # `make help` lists targets and variables.  Every artefact goes under $(O);
 # stages leave .stamp_* files and rerun only when their inputs change.
+# This file checks the input, takes the lock on $(O) and includes the rules:
+# mk/build.mk (sources, kernel, app, image, run, test, clean) and
+# mk/bench.mk (benchmarks).
 
 O ?= out
 APP ?= hello
@@ -12,15 +15,32 @@ V ?= 0
 
 SHELL := /bin/bash
 
-override O := $(abspath $(O))
-JOBS ?= $(shell nproc)
-
 APPS := $(sort $(notdir $(patsubst %/,%,$(wildcard apps/*/))))
 LEVELS := $(sort $(basename $(notdir $(wildcard configs/levels/*.config))))
 # Benchmarks compare levels in this order; stock first: ratios are to it.
 BENCH_LEVELS ?= stock base byp ret ret-byp nss $(filter-out stock base byp ret ret-byp nss,$(LEVELS))
 RUNS ?= 3
 QUICK ?= 0
+# The apps the boot, size and memory suites measure.
+BENCH_APPS ?= hello redis
+# SOAK=N: bench-app keeps load on each server for N seconds instead and
+# checks it afterwards (bench/app).
+SOAK ?= 0
+
+# --- input: every variable is checked before anything is built or removed --
+
+# quote VALUE: one shell word.
+quote = '$(subst ','\'',$(1))'
+# O is checked even when empty; the others when set.
+CHECKED := $(foreach v,APP LEVEL ACCEL V RUNS QUICK SOAK BENCH_APPS BENCH_LEVELS MEM TIMEOUT SILENCE HOST_PORT,\
+	$(if $($(v)),$(call quote,$(v)=$($(v)))))
+INPUT_PROBLEMS := $(shell scripts/check-input $(call quote,O=$(O)) $(CHECKED))
+ifneq ($(INPUT_PROBLEMS),)
+$(error $(INPUT_PROBLEMS))
+endif
+
+override O := $(abspath $(O))
+JOBS ?= $(shell nproc)
 
 ifeq ($(V),1)
 Q :=
@@ -28,380 +48,25 @@ else
 Q := @
 endif
 
-# Goals that build or boot one (APP, LEVEL) check both at once.
-ifneq ($(filter image kernel app run,$(or $(MAKECMDGOALS),image)),)
-ifeq ($(filter $(APP),$(APPS)),)
-$(error unknown APP '$(APP)'; the apps are: $(APPS))
-endif
-ifeq ($(filter $(LEVEL),$(LEVELS)),)
-$(error unknown LEVEL '$(LEVEL)'; the levels are: $(LEVELS))
-endif
-endif
+# --- one make at a time on $(O) --------------------------------------------
+# Two makes on one O would race on the shared UKL kernel build, its
+# .config and the initramfs files.  The first make takes an exclusive lock
+# on $(O)/.lock and runs the goals in a make of its own; makes it starts
+# (recursion, tests) inherit KIT_LOCKED and do not lock again.
+GOALS := $(or $(MAKECMDGOALS),image)
+UNLOCKED_GOALS := help deps
 
-HOST_DIR := $(O)/host
-LINUX_PRISTINE := $(O)/src/linux-pristine
-LINUX_SRC := $(O)/src/linux
-GLIBC_PRISTINE := $(O)/src/glibc-pristine
-GLIBC_SRC := $(O)/src/glibc
-GLIBC_BUILD := $(O)/build/glibc
-UKL_SYSROOT := $(O)/sysroot-ukl
+LOCKED_GOALS := $(filter-out $(UNLOCKED_GOALS),$(GOALS))
 
-# Every level but stock links the app into vmlinux (UKL).
-UKL := $(filter-out stock,$(LEVEL))
-
-# Apps without a fragment of their own share the kernel builds: one for
-# stock, one for every UKL level.  A UKL app is part of vmlinux: switching
-# apps relinks only.  The UKL levels differ in options that only a few
-# files use (asm/ukl.h in the patched tree), so switching levels rebuilds
-# those files and relinks.
-APP_FRAGMENT := $(wildcard apps/$(APP)/app.config)
-FRAGMENTS := configs/base.config configs/levels/$(LEVEL).config $(APP_FRAGMENT)
-KERNEL_BUILD := $(O)/build/linux-$(if $(UKL),ukl,stock)$(if $(APP_FRAGMENT),-$(APP))
-# The level's kernel configuration, made apart from the build that uses it:
-# an image stays up to date while the shared build serves other levels.
-LEVEL_CONFIG := $(O)/build/configs/$(LEVEL)$(if $(APP_FRAGMENT),-$(APP))/.config
-APP_BUILD := $(O)/build/apps/$(APP)-$(LEVEL)
-IMAGE_DIR := $(O)/images/$(APP)-$(LEVEL)
-
-APP_SRCS := $(wildcard apps/$(APP)/*.c)
-# Apps built from Debian sources by their own build system: apps/APP/source
-# pins the packages, apps/APP/build builds them with CC=scripts/app-cc MODE
-# into one relocatable object, shared by every level of one mode.
-APP_BUILD_SCRIPT := $(wildcard apps/$(APP)/build)
-APP_MODE := $(if $(UKL),ukl,stock)
-APP_SOURCE := $(O)/src/apps/$(APP)
-APP_PROGRAM := $(if $(APP_BUILD_SCRIPT),$(O)/build/programs/$(APP)-$(APP_MODE)/$(APP).o)
-# apps/APP/run: the app's default arguments (APP_ARGS), the TCP port it
-# serves (APP_PORT), which `make run` forwards from 127.0.0.1:HOST_PORT,
-# and a client command that reaches it, with %s for the port (APP_CONNECT).
-APP_RUN := $(wildcard apps/$(APP)/run)
-APP_DEFAULT_ARGS := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$APP_ARGS"))
-APP_PORT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$APP_PORT"))
-APP_CONNECT := $(if $(APP_RUN),$(shell . ./$(APP_RUN) && echo "$$APP_CONNECT"))
-HOST_PORT ?= $(APP_PORT)
-# Kernel parameters a UKL app needs (apps/APP/ukl.cmdline), e.g. a deeper
-# populated stack: ukl.stack_populate=8M.
-APP_UKL_CMDLINE := $(strip $(shell cat apps/$(APP)/ukl.cmdline 2>/dev/null))
-UKL_LIB_SRCS := $(wildcard ukl-lib/*.c)
-UKL_LIB_HDRS := $(wildcard ukl-lib/*.h)
-# Apps may print TAP with the kernel tree's kselftest.h.
-APP_CFLAGS := -O2 -g -Wall -Wextra -Iukl-lib -I$(LINUX_SRC)/tools/testing/selftests
-# Code that runs in ring 0 inside vmlinux, like the UKL glibc.
-UKL_CFLAGS := -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -isystem $(UKL_SYSROOT)/include
-UKL_APP_OBJ := $(APP_BUILD)/app-ukl.o
-
-VERDICT := $(HOST_DIR)/verdict
-GEN_INIT_CPIO := $(HOST_DIR)/gen_init_cpio
-
-# The kernel's make runs with an empty MAKEFLAGS so that this Makefile's
-# variables (O, V, ARGS...) do not leak into Kbuild.  Fixed build user, host
-# and timestamp keep images reproducible and ccache hits high.
-KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
-	CC="ccache gcc" KBUILD_BUILD_USER=ukl KBUILD_BUILD_HOST=kit \
-	KBUILD_BUILD_TIMESTAMP="$(KBUILD_TIMESTAMP)" V=$(V) -j$(JOBS) \
-	$(if $(UKL),UKL_APP=$(UKL_APP_OBJ))
-KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
-
-.DEFAULT_GOAL := image
-.PHONY: help deps image kernel app glibc run test check-series bench bench-syscall bench-app bench-boot bench-size bench-memory distro-image host-tools clean distclean
-
-help:
-	@echo 'Unikernel Linux kit'
-	@echo
-	@echo 'Build:'
-	@echo '  deps        install the Debian packages the kit needs (as root)'
-	@echo '  image       build $$(O)/images/APP-LEVEL/ (the default goal)'
-	@echo '  kernel      build only the kernel for APP and LEVEL'
-	@echo '  app         build only the app for APP and LEVEL'
-	@echo '  glibc       build the UKL C library (static, kernel code model)'
-	@echo '  libgcc      build the UKL libgcc (the same way, from GCC 12 sources)'
-	@echo '  host-tools  build the host-side tools (console verdict, cpio writer)'
-	@echo 'Run:'
-	@echo '  run         build and boot APP at LEVEL under QEMU with ARGS'
-	@echo 'Test:'
-	@echo '  test        unit tests of the harness and boot tests (TAP)'
-	@echo '  check-series  build every prefix of patches/ (slow; run before sending patches)'
-	@echo 'Benchmark (results in $$(O)/bench/<time>/):'
-	@echo '  bench          every suite below and report.md with charts'
-	@echo '  bench-syscall  system-call costs, stock and every level, interleaved'
-	@echo '                 (guest instructions under -icount and wall time)'
-	@echo '  bench-app      Redis (redis-benchmark) and memcached (memcaslap), stock and'
-	@echo '                 every level; SOAK=600: a 600 s soak per app and level instead'
-	@echo '  bench-boot     time and guest instructions to the app, with Debian'"'"'s kernel'
-	@echo '  bench-size     bzImage, initramfs, vmlinux and app sizes'
-	@echo '  bench-memory   least guest RAM that runs the app (bisection)'
-	@echo '  distro-image   the app as /init under Debian'"'"'s kernel'
-	@echo 'Clean:'
-	@echo '  clean       remove images, app builds and logs (keeps kernel and glibc builds)'
-	@echo '  distclean   remove everything under $$(O)'
-	@echo
-	@echo 'Variables:'
-	@echo '  APP=$(APP)     one of: $(APPS)'
-	@echo '  LEVEL=$(LEVEL)   one of:'
-	@for l in $(LEVELS); do printf '      %-9s %s\n' $$l "$$(sed -n 's/^# Level [^:]*: //p' configs/levels/$$l.config)"; done
-	@echo '  O=$(O)   output directory'
-	@echo '  ACCEL=$(ACCEL)    auto (KVM where usable, else TCG), kvm or tcg'
-	@echo '  ARGS=...      arguments for the app, e.g. ARGS="exit 3"'
-	@echo '  V=$(V)          1 shows every command'
-	@echo '  TIMEOUT=, SILENCE=, MEM=   boot limits, see scripts/boot --help'
-	@echo '  RUNS=$(RUNS) QUICK=$(QUICK)  benchmark runs; QUICK=1: one run, shorter batches'
-	@echo '  HOST_PORT=   the host port `make run` forwards to a server app (default: its own)'
-	@echo '  BENCH_APPS="$(BENCH_APPS)"  the apps of bench-boot, bench-size and bench-memory'
-	@echo '  BENCH_LEVELS=...  levels to benchmark (stock first)'
-
-deps:
-	$(Q)scripts/deps
-
-# --- sources ---------------------------------------------------------------
-
-$(LINUX_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
-	$(Q)scripts/fetch linux $(LINUX_PRISTINE)
-
-# The patches directory itself is a prerequisite: adding, removing or
-# renaming a patch changes its mtime.
-$(LINUX_SRC)/.stamp_patched: $(LINUX_PRISTINE)/.stamp_extracted patches $(wildcard patches/*.patch) scripts/patch-tree
-	$(Q)scripts/patch-tree $(LINUX_PRISTINE) patches $(LINUX_SRC)
-
-$(GLIBC_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
-	$(Q)scripts/fetch glibc $(GLIBC_PRISTINE)
-
-$(GLIBC_SRC)/.stamp_patched: $(GLIBC_PRISTINE)/.stamp_extracted glibc-patches $(wildcard glibc-patches/*.patch) scripts/patch-tree
-	$(Q)scripts/patch-tree $(GLIBC_PRISTINE) glibc-patches $(GLIBC_SRC)
-
-$(GLIBC_BUILD)/.stamp_built: $(GLIBC_SRC)/.stamp_patched scripts/glibc-build
-	$(Q)scripts/glibc-build $(GLIBC_SRC) $(GLIBC_BUILD) $(UKL_SYSROOT)
-	$(Q)touch $@
-
-glibc: $(GLIBC_BUILD)/.stamp_built
-
-# libgcc for UKL apps, from GCC's pristine sources with the glibc's flags,
-# into the same sysroot (it compiles against that glibc's headers).
-GCC_PRISTINE := $(O)/src/gcc-pristine
-LIBGCC_BUILD := $(O)/build/libgcc
-.PHONY: libgcc
-
-$(GCC_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
-	$(Q)scripts/fetch gcc $(GCC_PRISTINE)
-
-$(LIBGCC_BUILD)/.stamp_built: $(GCC_PRISTINE)/.stamp_extracted $(GLIBC_BUILD)/.stamp_built scripts/libgcc-build
-	$(Q)scripts/libgcc-build $(GCC_PRISTINE) $(LIBGCC_BUILD) $(UKL_SYSROOT)
-	$(Q)touch $@
-
-libgcc: $(LIBGCC_BUILD)/.stamp_built
-
-# --- host tools ------------------------------------------------------------
-
-host-tools: $(VERDICT) $(GEN_INIT_CPIO)
-
-$(VERDICT): scripts/verdict.c $(UKL_LIB_HDRS)
-	$(Q)mkdir -p $(@D)
-	$(Q)gcc -O2 -Wall -Wextra -Werror -o $@ $<
-
-# The kernel tree's own cpio writer: it makes /dev/console without root.
-$(GEN_INIT_CPIO): $(LINUX_SRC)/.stamp_patched
-	$(Q)mkdir -p $(@D)
-	$(Q)gcc -O2 -o $@ $(LINUX_SRC)/usr/gen_init_cpio.c
-
-# --- kernel ----------------------------------------------------------------
-
-$(LEVEL_CONFIG): $(LINUX_SRC)/.stamp_patched $(FRAGMENTS) scripts/kconfig
-	$(Q)scripts/kconfig $(LINUX_SRC) $(@D) $(FRAGMENTS)
-
-# Point the build at LEVEL's configuration (Kbuild then rebuilds what the
-# changed options touch) and build.
-define build-kernel
-	@echo ">>> kernel: building bzImage for level $(LEVEL)$(if $(UKL), with $(APP) linked in,) in $(KERNEL_BUILD) (log: $(KERNEL_BUILD)/build.log)"
-	$(Q)mkdir -p $(KERNEL_BUILD)
-	$(Q)cmp -s $(LEVEL_CONFIG) $(KERNEL_BUILD)/.config || cp $(LEVEL_CONFIG) $(KERNEL_BUILD)/.config
-	$(Q)set -o pipefail; $(KMAKE) bzImage 2>&1 | tee $(KERNEL_BUILD)/build.log | \
-		{ if [ "$(V)" = 1 ]; then cat; else grep -E 'error|warning:' || [ $$? = 1 ]; fi; }
-endef
-
-ifeq ($(UKL),)
-$(KERNEL_BUILD)/.stamp_built: $(LEVEL_CONFIG)
-	$(build-kernel)
-	$(Q)touch $@
-
-kernel: $(KERNEL_BUILD)/.stamp_built
-KERNEL_IMAGE_DEPS := $(KERNEL_BUILD)/.stamp_built
+ifeq ($(if $(KIT_LOCKED),,$(LOCKED_GOALS)),)
+include mk/build.mk
+include mk/bench.mk
 else
-# The build is shared by the UKL levels and their apps, so its state says
-# nothing about which level and app vmlinux holds: the image's own bzImage
-# stands for them, and Kbuild relinks when the app object or its path
-# changes.
-kernel: $(IMAGE_DIR)/bzImage
-KERNEL_IMAGE_DEPS := $(LEVEL_CONFIG) $(UKL_APP_OBJ)
+.PHONY: $(GOALS) kit-lock
+$(GOALS): kit-lock
+	@:
+kit-lock:
+	@mkdir -p $(O)
+	@flock -n $(O)/.lock true || echo ">>> make: another make is working in $(O); waiting for it to finish (lock: $(O)/.lock)"
+	@KIT_LOCKED=1 flock $(O)/.lock $(MAKE) --no-print-directory $(GOALS)
 endif
-
-# --- app --------------------------------------------------------------------
-$(APP_SOURCE)/.stamp_extracted: apps/$(APP)/source scripts/fetch-app-source
-	$(Q)scripts/fetch-app-source apps/$(APP)/source $(APP_SOURCE)
-
-$(APP_PROGRAM): $(APP_SOURCE)/.stamp_extracted $(APP_BUILD_SCRIPT) scripts/app-cc $(if $(UKL),$(GLIBC_BUILD)/.stamp_built)
-	@echo ">>> app: building $(APP) from Debian's source for $(APP_MODE) levels (log: $(@D)/build.log)"
-	$(Q)CC="$(CURDIR)/scripts/app-cc $(APP_MODE)" UKL_SYSROOT=$(UKL_SYSROOT) $(APP_BUILD_SCRIPT) $(APP_SOURCE) $(@D)
-
-ifeq ($(UKL),)
-# Stock: a static /init in an initramfs.
-$(APP_BUILD)/$(APP): $(APP_SRCS) $(APP_PROGRAM) $(UKL_LIB_SRCS) $(UKL_LIB_HDRS) $(LINUX_SRC)/.stamp_patched
-	@echo ">>> app: building $(APP) for level $(LEVEL)"
-	$(Q)mkdir -p $(@D)
-	$(Q)gcc -static $(APP_CFLAGS) -DUKL_STOCK -o $@ $(APP_SRCS) $(APP_PROGRAM) $(UKL_LIB_SRCS) -lm
-
-app: $(APP_BUILD)/$(APP)
-else
-# UKL: compiled for the kernel code model and turned into one object that
-# the kernel's final link takes in (scripts/ukl-link).
-APP_OBJS := $(patsubst %.c,$(APP_BUILD)/%.o,$(APP_SRCS) $(UKL_LIB_SRCS)) $(APP_PROGRAM)
-
-$(APP_BUILD)/%.o: %.c $(UKL_LIB_HDRS) $(GLIBC_BUILD)/.stamp_built $(LINUX_SRC)/.stamp_patched
-	$(Q)mkdir -p $(@D)
-	$(Q)gcc $(APP_CFLAGS) $(UKL_CFLAGS) -c -o $@ $<
-
-$(UKL_APP_OBJ): $(APP_OBJS) $(GLIBC_BUILD)/.stamp_built $(LIBGCC_BUILD)/.stamp_built scripts/ukl-link
-	@echo ">>> app: linking $(APP) for the kernel (level $(LEVEL))"
-	$(Q)scripts/ukl-link $@ $(UKL_SYSROOT) $(APP) $(APP_OBJS)
-
-app: $(UKL_APP_OBJ)
-endif
-
-# Files an app reads at run time (apps/APP/rootfs/, e.g. /etc/passwd) go
-# into the initramfs at every level: with the app as /init for stock, alone
-# for UKL (the kernel makes /init itself).
-APP_ROOTFS := $(wildcard apps/$(APP)/rootfs)
-APP_ROOTFS_FILES := $(if $(APP_ROOTFS),$(shell find $(APP_ROOTFS) -type f))
-define rootfs-list
-	$(if $(APP_ROOTFS),(cd $(APP_ROOTFS) && find . -mindepth 1 -type d -printf 'dir /%P 0755 0 0\n' && \
-		find . -type f -printf 'file /%P $(CURDIR)/$(APP_ROOTFS)/%P 0%m 0 0\n'),:)
-endef
-
-$(IMAGE_DIR)/initramfs.cpio: $(if $(UKL),,$(APP_BUILD)/$(APP)) $(APP_ROOTFS_FILES) $(GEN_INIT_CPIO)
-	@echo ">>> image: writing initramfs with $(if $(UKL),the files in $(APP_ROOTFS),$(APP) as /init)"
-	$(Q)mkdir -p $(@D) $(APP_BUILD)
-	$(Q){ $(if $(UKL),,printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
-		'dir /proc 0755 0 0' 'dir /sys 0755 0 0' 'dir /tmp 1777 0 0' \
-		'file /init $(APP_BUILD)/$(APP) 0755 0 0' &&) $(rootfs-list); } >$(APP_BUILD)/initramfs.list
-	$(Q)$(GEN_INIT_CPIO) $(APP_BUILD)/initramfs.list >$@.tmp
-	$(Q)mv $@.tmp $@
-
-$(IMAGE_DIR)/bzImage: $(KERNEL_IMAGE_DEPS)
-	$(if $(UKL),$(build-kernel))
-	$(Q)mkdir -p $(@D)
-	$(Q)cp $(KERNEL_BUILD)/.config $(@D)/config
-	$(Q)strip -o $(@D)/vmlinux.stripped $(KERNEL_BUILD)/vmlinux
-	$(Q)cp $(KERNEL_BUILD)/arch/x86/boot/bzImage $@
-
-ifeq ($(UKL),)
-image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(VERDICT)
-	$(Q)echo 'rdinit=/init' >$(IMAGE_DIR)/cmdline
-	@echo ">>> image: $(IMAGE_DIR) is ready"
-else
-image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(VERDICT)
-	$(if $(APP_ROOTFS),,$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio)
-	$(Q)echo 'ukl.exit_port=0xf4' $(APP_UKL_CMDLINE) >$(IMAGE_DIR)/cmdline
-	@echo ">>> image: $(IMAGE_DIR) is ready"
-endif
-
-# --- run and test ----------------------------------------------------------
-
-# GNU make itself can only exit 0, 1 or 2: `make run` fails whenever the app
-# exits non-zero and its last lines give the app's status and the verdict;
-# scripts/boot exits with the app's exact status.
-# A server (apps/APP/run sets PORT) runs until it exits, with its port
-# forwarded from 127.0.0.1:HOST_PORT.
-run: image
-	$(if $(APP_PORT),@printf '>>> run: $(APP) serves 127.0.0.1:$(HOST_PORT); try: $(APP_CONNECT)\n' $(HOST_PORT))
-	$(Q)ACCEL=$(ACCEL) scripts/boot $(if $(APP_PORT),--forward $(HOST_PORT):$(APP_PORT) --timeout 0 --silence 0) \
-		$(IMAGE_DIR) -- $(or $(ARGS),$(APP_DEFAULT_ARGS))
-
-test: host-tools
-	$(Q)O=$(O) tests/run
-
-# Every prefix of patches/ must build with the UKL options off, and each
-# prefix that has CONFIG_UNIKERNEL_LINUX with every UKL option it has on
-# (hello linked in).  Slow: full builds, then partial rebuilds per patch.
-check-series:
-	$(Q)$(MAKE) --no-print-directory image APP=hello LEVEL=stock O=$(O)
-	$(Q)$(MAKE) --no-print-directory app APP=hello LEVEL=base O=$(O)
-	$(Q)scripts/check-series $(LINUX_PRISTINE) $(LINUX_SRC) $(O)/build/linux-stock/.config \
-		$(O)/check-series $(O)/build/apps/hello-base/app-ukl.o
-
-# --- Debian's kernel, for comparison ---------------------------------------
-
-DISTRO_KERNEL := $(O)/src/distro-kernel
-DISTRO_IMAGE := $(O)/images/$(APP)-distro
-
-$(DISTRO_KERNEL)/.stamp_extracted: scripts/distro-kernel scripts/pins
-	$(Q)scripts/distro-kernel $(DISTRO_KERNEL)
-
-# The app as stock's /init, under Debian's own kernel: the image a user
-# would otherwise pick.
-distro-image: $(DISTRO_KERNEL)/.stamp_extracted
-	$(Q)$(MAKE) --no-print-directory image APP=$(APP) LEVEL=stock O=$(O)
-	$(Q)mkdir -p $(DISTRO_IMAGE)
-	$(Q)cp $(DISTRO_KERNEL)/vmlinuz $(DISTRO_IMAGE)/bzImage
-	$(Q)cp $(O)/images/$(APP)-stock/initramfs.cpio $(DISTRO_IMAGE)/
-	$(Q)echo 'rdinit=/init' >$(DISTRO_IMAGE)/cmdline
-	@echo ">>> image: $(DISTRO_IMAGE) is ready (Debian's kernel)"
-
-# --- benchmarks ------------------------------------------------------------
-
-BENCH_DIR := $(O)/bench/$(shell date +%Y%m%d-%H%M%S)
-
-# QUICK=1: one run per suite and shorter batches.
-BENCH_RUNS := $(if $(filter 1,$(QUICK)),1,$(RUNS))
-# The apps the boot, size and memory suites measure.
-BENCH_APPS ?= hello redis
-# Apps that serve a port have no distro image (see bench/boot).
-BENCH_DISTRO_APPS := $(foreach a,$(BENCH_APPS),$(if $(wildcard apps/$(a)/run),,$(a)))
-
-# bench-images APP: that app's image at every benchmarked level.
-define bench-images
-	$(Q)for level in $(BENCH_LEVELS); do \
-		$(MAKE) --no-print-directory image APP=$(1) LEVEL=$$level O=$(O) || exit; \
-	done
-endef
-
-bench-syscall: host-tools
-	$(call bench-images,syscall-bench)
-	$(Q)bench/syscall $(O) $(BENCH_DIR)/syscall $(BENCH_RUNS) $(QUICK) $(BENCH_LEVELS)
-
-# bench-app-images: every BENCH_APPS image at every benchmarked level, and
-# the distro images.
-define bench-app-images
-	$(foreach a,$(BENCH_APPS),$(call bench-images,$(a))
-	)$(foreach a,$(BENCH_DISTRO_APPS),$(Q)$(MAKE) --no-print-directory distro-image APP=$(a) O=$(O)
-	)
-endef
-
-bench-boot: host-tools
-	$(bench-app-images)
-	$(Q)bench/boot $(O) $(BENCH_DIR)/boot $(BENCH_RUNS) "$(BENCH_APPS)" $(BENCH_LEVELS) distro
-
-bench-size: host-tools
-	$(bench-app-images)
-	$(Q)bench/size $(O) $(BENCH_DIR)/size "$(BENCH_APPS)" $(BENCH_LEVELS) distro
-
-bench-memory: host-tools
-	$(bench-app-images)
-	$(Q)bench/memory $(O) $(BENCH_DIR)/memory "$(BENCH_APPS)" $(BENCH_LEVELS)
-
-# SOAK=N: bench-app keeps load on each server for N seconds instead and
-# checks it afterwards (bench/app).
-SOAK ?= 0
-bench-app: host-tools
-	$(call bench-images,redis)
-	$(call bench-images,memcached)
-	$(Q)bench/app $(O) $(BENCH_DIR)/app $(BENCH_RUNS) $(QUICK) $(SOAK) $(BENCH_LEVELS)
-
-# Every suite, one directory, one report.
-bench: bench-syscall bench-app bench-boot bench-size bench-memory
-	$(Q)bench/report $(BENCH_DIR) $(BENCH_LEVELS) distro
-
-# --- clean -----------------------------------------------------------------
-
-clean:
-	rm -rf $(O)/images $(O)/build/apps $(O)/logs $(HOST_DIR)
-
-distclean:
-	rm -rf $(O)

@@ -1,0 +1,77 @@
+#!/bin/bash
+# Host tests of the kit's input checks: a dangerous O, an APP or LEVEL that
+# names more than one, bad values of the boot and bench variables and C++
+# sources in an app are refused at once, before anything is built or
+# removed; two makes on one O take turns (the lock); an app's run
+# descriptor replaces none of a test's functions.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+plan 22
+work=$(mktemp -d)
+cxx_app=apps/zz-cxx-probe-$$
+trap 'rm -rf "$work" "$cxx_app"' EXIT
+unset KIT_LOCKED # this test checks the lock itself
+
+# refused NAME MESSAGE MAKE-ARG...: make fails within 10 s with MESSAGE
+# and creates nothing in a fresh O.
+refused() {
+	local name=$1 message=$2 out rc start=$SECONDS
+	shift 2
+	out=$(timeout 10 make --no-print-directory "$@" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && [ $rc != 124 ] && grep -qF -- "$message" <<<"$out" && [ ! -e "$work/o" ]; then
+		ok "$name ($((SECONDS - start)) s)"
+	else
+		not_ok "$name (status $rc)"
+		diag "$out"
+	fi
+}
+fresh=O=$work/o
+# The dangerous O values under -n: should the check ever break, make still
+# removes nothing.
+refused "make clean O= is refused" "O is empty" -n clean O=
+refused "make distclean O=. is refused" "the checkout and its parents are refused" -n distclean O=.
+refused "O=/ is refused" "O=/ is /:" -n clean O=/
+refused "O as a parent of the checkout is refused" "the checkout and its parents are refused" -n clean O=..
+refused "O=\$HOME is refused" "the checkout and its parents are refused" -n clean O="$HOME"
+refused "O with blanks is refused" "has blanks" -n clean "O=$work/a b"
+refused "APP naming two apps is refused" "APP='hello redis' names more than one app" image "APP=hello redis" "$fresh"
+refused "LEVEL naming two levels is refused" "LEVEL='base stock' names more than one level" image "LEVEL=base stock" "$fresh"
+refused "an unknown APP is refused" "unknown APP 'nope'" run APP=nope "$fresh"
+refused "MEM=lots is refused before building" "MEM='lots' is not a size" run MEM=lots "$fresh"
+refused "ACCEL=xen is refused before building" "unknown ACCEL 'xen'" run ACCEL=xen "$fresh"
+refused "HOST_PORT=abc is refused before building" "HOST_PORT='abc' is not a TCP port" run APP=redis HOST_PORT=abc "$fresh"
+refused "RUNS=0 is refused before building" "RUNS='0' is not a whole number of at least 1" bench RUNS=0 "$fresh"
+refused "an unknown level in BENCH_LEVELS is refused" "unknown BENCH_LEVELS 'fast'" bench-syscall "BENCH_LEVELS=stock fast" "$fresh"
+refused "BENCH_LEVELS not starting with stock is refused" "must start with stock" bench-syscall "BENCH_LEVELS=base stock" "$fresh"
+refused "TIMEOUT=soon is refused before building" "TIMEOUT='soon' is not a whole number" run TIMEOUT=soon "$fresh"
+refused "QUICK=yes is refused" "QUICK='yes' must be 0 or 1" bench QUICK=yes "$fresh"
+
+mkdir -p "$cxx_app"
+echo 'int main() { return 0; }' >"$cxx_app/main.cc"
+refused "an app with C++ sources is refused before building" "has C++ sources (main.cc)" image "APP=${cxx_app#apps/}" "$fresh"
+rm -rf "$cxx_app"
+
+# The lock: a second make on the same O waits for the first and says so.
+mkdir -p "$work/locked"
+flock "$work/locked/.lock" sleep 2 &
+holder=$!
+sleep 0.3
+start=$SECONDS
+out=$(timeout 30 make --no-print-directory clean O="$work/locked" 2>&1)
+rc=$?
+check "a second make on one O waits for the first, and says so" \
+	eval '[ $rc = 0 ] && grep -q "another make is working in $work/locked; waiting" <<<"$out" && ((SECONDS - start >= 1))'
+wait $holder
+out=$(timeout 30 make --no-print-directory clean O="$work/locked" 2>&1)
+check "a make on a free O does not wait" eval '[ $? = 0 ] && ! grep -q waiting <<<"$out"'
+check "make help needs no lock and no output directory" eval 'make --no-print-directory help O="$work/help" >/dev/null && [ ! -e "$work/help" ]'
+
+# Sourcing an app's run descriptor keeps this script's TAP check().
+before=$(declare -f check)
+. apps/redis/run
+. apps/memcached/run
+check "sourcing apps/*/run replaces no function of the test" test "$before" = "$(declare -f check)"
+tap_done
