@@ -54,7 +54,7 @@ endif
 # on $(O)/.lock and runs the goals in a make of its own; makes it starts
 # (recursion, tests) inherit KIT_LOCKED and do not lock again.
 GOALS := $(or $(MAKECMDGOALS),image)
-UNLOCKED_GOALS := help deps
+UNLOCKED_GOALS := help deps pins-check
 
 LOCKED_GOALS := $(filter-out $(UNLOCKED_GOALS),$(GOALS))
 

@@ -50,7 +50,7 @@ UKL_LIB_HDRS := $(wildcard ukl-lib/*.h)
 # Apps may print TAP with the kernel tree's kselftest.h.
 APP_CFLAGS := -O2 -g -Wall -Wextra -Iukl-lib -I$(LINUX_SRC)/tools/testing/selftests
 # Code that runs in ring 0 inside vmlinux, like the UKL glibc.
-UKL_CFLAGS := -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -isystem $(UKL_SYSROOT)/include
+UKL_CFLAGS := $(shell . scripts/ukl-flags && echo "$$UKL_RING0_CFLAGS") -isystem $(UKL_SYSROOT)/include
 UKL_APP_OBJ := $(APP_BUILD)/app-ukl.o
 
 VERDICT := $(HOST_DIR)/verdict
@@ -66,13 +66,14 @@ KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
 KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
 
 .DEFAULT_GOAL := image
-.PHONY: help deps image kernel app glibc run test check check-series bench bench-syscall bench-app bench-boot bench-size bench-memory distro-image host-tools clean distclean
+.PHONY: help deps pins-check image kernel app glibc run test check check-series bench bench-syscall bench-app bench-boot bench-size bench-memory distro-image host-tools clean distclean
 
 help:
 	@echo 'Unikernel Linux kit'
 	@echo
 	@echo 'Build:'
 	@echo '  deps        install the Debian packages the kit needs (as root)'
+	@echo '  pins-check  the pinned Debian packages against what is installed and available'
 	@echo '  image       build $$(O)/images/APP-LEVEL/ (the default goal)'
 	@echo '  kernel      build only the kernel for APP and LEVEL'
 	@echo '  app         build only the app for APP and LEVEL'
@@ -116,6 +117,9 @@ help:
 deps:
 	$(Q)scripts/deps
 
+pins-check:
+	$(Q)scripts/pins-check
+
 # --- sources ---------------------------------------------------------------
 
 $(LINUX_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
@@ -132,7 +136,7 @@ $(GLIBC_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
 $(GLIBC_SRC)/.stamp_patched: $(GLIBC_PRISTINE)/.stamp_extracted glibc-patches $(wildcard glibc-patches/*.patch) scripts/patch-tree
 	$(Q)scripts/patch-tree $(GLIBC_PRISTINE) glibc-patches $(GLIBC_SRC)
 
-$(GLIBC_BUILD)/.stamp_built: $(GLIBC_SRC)/.stamp_patched scripts/glibc-build
+$(GLIBC_BUILD)/.stamp_built: $(GLIBC_SRC)/.stamp_patched scripts/glibc-build scripts/ukl-flags
 	$(Q)scripts/glibc-build $(GLIBC_SRC) $(GLIBC_BUILD) $(UKL_SYSROOT)
 	$(Q)touch $@
 
@@ -147,7 +151,7 @@ LIBGCC_BUILD := $(O)/build/libgcc
 $(GCC_PRISTINE)/.stamp_extracted: scripts/fetch scripts/pins
 	$(Q)scripts/fetch gcc $(GCC_PRISTINE)
 
-$(LIBGCC_BUILD)/.stamp_built: $(GCC_PRISTINE)/.stamp_extracted $(GLIBC_BUILD)/.stamp_built scripts/libgcc-build
+$(LIBGCC_BUILD)/.stamp_built: $(GCC_PRISTINE)/.stamp_extracted $(GLIBC_BUILD)/.stamp_built scripts/libgcc-build scripts/ukl-flags
 	$(Q)scripts/libgcc-build $(GCC_PRISTINE) $(LIBGCC_BUILD) $(UKL_SYSROOT)
 	$(Q)touch $@
 
@@ -218,7 +222,7 @@ else
 # the kernel's final link takes in (scripts/ukl-link).
 APP_OBJS := $(patsubst %.c,$(APP_BUILD)/%.o,$(APP_SRCS) $(UKL_LIB_SRCS)) $(APP_PROGRAM)
 
-$(APP_BUILD)/%.o: %.c $(UKL_LIB_HDRS) $(GLIBC_BUILD)/.stamp_built $(LINUX_SRC)/.stamp_patched
+$(APP_BUILD)/%.o: %.c $(UKL_LIB_HDRS) scripts/ukl-flags $(GLIBC_BUILD)/.stamp_built $(LINUX_SRC)/.stamp_patched
 	$(Q)mkdir -p $(@D)
 	$(Q)gcc $(APP_CFLAGS) $(UKL_CFLAGS) -c -o $@ $<
 
@@ -255,15 +259,31 @@ $(IMAGE_DIR)/bzImage: $(KERNEL_IMAGE_DEPS)
 	$(Q)strip -o $(@D)/vmlinux.stripped $(KERNEL_BUILD)/vmlinux
 	$(Q)cp $(KERNEL_BUILD)/arch/x86/boot/bzImage $@
 
+# The image directory is what later stages read: bzImage, initramfs.cpio,
+# cmdline, config and the manifest, key=value lines saying what the image
+# is and which sources it was built from (the .source files that
+# scripts/fetch, fetch-app-source and distro-kernel leave).
+# write-manifest CMDLINE: cmdline and manifest of IMAGE_DIR.
+define write-manifest
+	$(Q)echo $(1) >$(IMAGE_DIR)/cmdline
+	$(Q){ echo 'app=$(APP)'; echo 'level=$(LEVEL)'; echo 'ukl=$(if $(UKL),yes,no)'; \
+	  echo "config_sha256=$$(sha256sum <$(IMAGE_DIR)/config | cut -d' ' -f1)"; \
+	  echo "cmdline=$$(cat $(IMAGE_DIR)/cmdline)"; echo 'port=$(APP_PORT)'; echo 'args=$(APP_DEFAULT_ARGS)'; \
+	  echo "commit=$$(git rev-parse --short HEAD 2>/dev/null)$$([ -z "$$(git status --porcelain 2>/dev/null)" ] || echo -dirty)"; \
+	  for f in $(LINUX_PRISTINE)/.source $(if $(UKL),$(GLIBC_PRISTINE)/.source) $(if $(APP_BUILD_SCRIPT),$(APP_SOURCE)/.source); do \
+	    if [ -f "$$f" ]; then sed 's/^/source=/' "$$f"; else echo "source=unknown ($${f%/.source} was extracted before the kit recorded versions)"; fi; \
+	  done; } >$(IMAGE_DIR)/manifest.tmp
+	$(Q)mv $(IMAGE_DIR)/manifest.tmp $(IMAGE_DIR)/manifest
+	@echo ">>> image: $(IMAGE_DIR) is ready"
+endef
+
 ifeq ($(UKL),)
 image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(VERDICT)
-	$(Q)echo 'rdinit=/init' >$(IMAGE_DIR)/cmdline
-	@echo ">>> image: $(IMAGE_DIR) is ready"
+	$(call write-manifest,rdinit=/init)
 else
 image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(VERDICT)
 	$(if $(APP_ROOTFS),,$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio)
-	$(Q)echo 'ukl.exit_port=0xf4' $(APP_UKL_CMDLINE) >$(IMAGE_DIR)/cmdline
-	@echo ">>> image: $(IMAGE_DIR) is ready"
+	$(call write-manifest,ukl.exit_port=0xf4 $(APP_UKL_CMDLINE))
 endif
 
 # --- run and test ----------------------------------------------------------
@@ -283,7 +303,7 @@ test: host-tools
 
 # Host-only tests, in seconds: the verdict's golden logs, the bench tools,
 # the boot harness with a stand-in QEMU, refusals of bad input.
-CHECK_TESTS := tests/00-verdict.t tests/05-bench-tools.t tests/07-boot-harness.t tests/08-input.t
+CHECK_TESTS := tests/00-verdict.t tests/05-bench-tools.t tests/07-boot-harness.t tests/08-input.t tests/09-pins.t
 check: $(VERDICT)
 	$(Q)O=$(O) VERDICT=$(VERDICT) tests/run $(CHECK_TESTS)
 
@@ -312,6 +332,9 @@ distro-image: $(DISTRO_KERNEL)/.stamp_extracted
 	$(Q)cp $(DISTRO_KERNEL)/vmlinuz $(DISTRO_IMAGE)/bzImage
 	$(Q)cp $(O)/images/$(APP)-stock/initramfs.cpio $(DISTRO_IMAGE)/
 	$(Q)echo 'rdinit=/init' >$(DISTRO_IMAGE)/cmdline
+	$(Q){ sed '/^level=/d; /^ukl=/d; /^config_sha256=/d; /^source=linux-source/d' $(O)/images/$(APP)-stock/manifest; \
+	  echo 'level=distro'; echo 'ukl=no'; sed 's/^/source=/' $(DISTRO_KERNEL)/.source 2>/dev/null || echo 'source=unknown'; \
+	} >$(DISTRO_IMAGE)/manifest
 	@echo ">>> image: $(DISTRO_IMAGE) is ready (Debian's kernel)"
 
 # --- clean -----------------------------------------------------------------

@@ -9,6 +9,8 @@
 #                     line that is not a comment) on stdout for status 0,
 #                     else on stderr; exit STATUS (default 2)
 #   kit_top           the kit's top directory
+#   pin_choice PKG PINNED [source]   the version of a pinned package to
+#                     use (below)
 #   result_value FILE KEY  the last value of KEY in a key=value file (a
 #                     boot result of scripts/boot, an image manifest)
 
@@ -26,4 +28,22 @@ usage() {
 		sed -n '2,/^[^#]/{/^#/!d;s/^# \{0,1\}//;p}' "$0" >&2
 	fi
 	exit "$status"
+}
+
+# pin_choice PKG PINNED [source]: PINNED when it is installed or the
+# archive has it (with "source": its source package index); otherwise the newest installed or available revision of the same
+# upstream release (PINNED without its Debian revision: 6.1.192-2 takes
+# 6.1.192-3, never 6.1.193-1); nothing when there is none.  Debian drops
+# superseded revisions, and the patch series, not the revision, is the
+# guard that a tree still fits.
+pin_choice() {
+	local pkg=$1 pinned=$2 upstream=${2%-*} index=Packages best= v
+	[ "${3:-}" != source ] || index=Sources
+	while read -r v; do
+		[ "$v" = "$pinned" ] && { echo "$pinned"; return; }
+		[[ $v == "$upstream"-* ]] || continue
+		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
+	done < <({ [ $index = Sources ] || dpkg-query -W -f='${Status} ${Version}\n' "$pkg" 2>/dev/null | sed -n 's/^install ok installed //p'
+		   apt-cache madison "$pkg" 2>/dev/null | awk -F'|' -v p="$pkg" -v i="$index" '{ gsub(/ /, "") } $1 == p && $3 ~ i "$" { print $2 }'; })
+	[ -z "$best" ] || echo "$best"
 }

@@ -22,7 +22,7 @@ for level in "${levels[@]}"; do
 	esac
 	images+=("conformance $level" "ukl-api $level")
 done
-plan $((${#images[@]} + 7))
+plan $((${#images[@]} + 8))
 
 mkdir -p "$O/logs"
 for image in "${images[@]}"; do
@@ -35,6 +35,18 @@ for image in "${images[@]}"; do
 		diag "$(tail -n 30 "$log")"
 	fi
 done
+
+# Every image says what it is in its manifest, the contract later stages read.
+bad_manifests=()
+for image in "${images[@]}"; do
+	read -r app level <<<"$image"
+	m=$O/images/$app-$level/manifest
+	grep -qx "app=$app" "$m" 2>/dev/null && grep -qx "level=$level" "$m" && grep -qE '^config_sha256=[0-9a-f]{64}$' "$m" &&
+		grep -q '^source=linux-source' "$m" && [ "$(sed -n 's/^cmdline=//p' "$m")" = "$(cat "$O/images/$app-$level/cmdline")" ] ||
+		bad_manifests+=("$app-$level")
+done
+check "every image has a manifest: app, level, config hash, command line, sources${bad_manifests:+ (bad: ${bad_manifests[*]})}" \
+	test ${#bad_manifests[@]} = 0
 
 # app_change_keeps LEVEL KERNEL_FILE PRODUCT NAME: after a change to hello,
 # rebuilding hello-LEVEL leaves KERNEL_FILE as it was and PRODUCT newer.

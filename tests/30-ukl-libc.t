@@ -7,6 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
+. scripts/ukl-flags
 
 sysroot=$O/sysroot-ukl
 libc=$sysroot/lib/libc.a
@@ -116,7 +117,7 @@ host_libgcc=$(dirname "$(gcc -print-libgcc-file-name)")
 # Inputs a map names: LOAD lines and archive members pulled in.
 map_inputs() { sed -n -e 's/^LOAD //p' -e 's/^\(\/[^ ]*\.a\)(.*/\1/p' "$1" | sort -u; }
 problems=
-if ! gcc -O2 -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -isystem "$sysroot/include" \
+if ! gcc -O2 $UKL_RING0_CFLAGS -isystem "$sysroot/include" \
 		-c -o "$tmp/probe.o" "$tmp/probe.c" 2>"$tmp/log" ||
 	! scripts/ukl-link "$tmp/probe-ukl.o" "$sysroot" probe "$tmp/probe.o" 2>>"$tmp/log"; then
 	problems="the probe did not link: $(cat "$tmp/log")"$'\n'

@@ -54,11 +54,10 @@ for way in "${ways[@]}"; do
 		set-e) false ;;
 		*) while :; do sleep 0.1; done ;;
 		esac'
-	# Job control on: a background job of a script ignores SIGINT otherwise.
-	set -m
-	bash -c "$script" _ "$image" "$work/$way" "$way" >"$work/$way.out" 2>&1 &
+	# A background job of a script starts with SIGINT ignored (and so
+	# untrappable): give the script the default action back.
+	env --default-signal=INT bash -c "$script" _ "$image" "$work/$way" "$way" >"$work/$way.out" 2>&1 &
 	pid=$!
-	set +m
 	for _ in $(seq 600); do grep -q '^up$' "$work/$way.out" && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 	case $way in TERM|INT|KILL) kill -"$way" $pid ;; esac
 	wait $pid 2>/dev/null
