@@ -50,6 +50,8 @@ UKL_LIB_HDRS := $(wildcard ukl-lib/*.h)
 # Apps may print TAP with the kernel tree's kselftest.h.
 APP_CFLAGS := -O2 -g -Wall -Wextra -Iukl-lib -I$(LINUX_SRC)/tools/testing/selftests
 # Code that runs in ring 0 inside vmlinux, like the UKL glibc.
+# The exit port the kernel and QEMU's isa-debug-exit agree on.
+UKL_EXIT_PORT := $(shell . scripts/kit.sh && ukl_h UKL_EXIT_PORT)
 UKL_CFLAGS := $(shell . scripts/ukl-flags && echo "$$UKL_RING0_CFLAGS") -isystem $(UKL_SYSROOT)/include
 UKL_APP_OBJ := $(APP_BUILD)/app-ukl.o
 
@@ -283,7 +285,7 @@ image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(VERDICT)
 else
 image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(VERDICT)
 	$(if $(APP_ROOTFS),,$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio)
-	$(call write-manifest,ukl.exit_port=0xf4 $(APP_UKL_CMDLINE))
+	$(call write-manifest,ukl.exit_port=$(UKL_EXIT_PORT) $(APP_UKL_CMDLINE))
 endif
 
 # --- run and test ----------------------------------------------------------

@@ -11,6 +11,8 @@
 #   kit_top           the kit's top directory
 #   pin_choice PKG PINNED [source]   the version of a pinned package to
 #                     use (below)
+#   ukl_h NAME        the value of a #define in ukl-lib/ukl.h (console
+#                     markers, the exit port), quotes removed
 #   result_value FILE KEY  the last value of KEY in a key=value file (a
 #                     boot result of scripts/boot, an image manifest)
 
@@ -19,6 +21,12 @@ kit_name=${kit_name:-$(basename "$0")}
 
 die() { echo "$kit_name: error: $*" >&2; exit "${kit_die_status:-1}"; }
 warn() { echo "$kit_name: warning: $*" >&2; }
+ukl_h() {
+	local v
+	v=$(sed -n "s/^#define $1 \(.*\)$/\1/p" "$kit_top/ukl-lib/ukl.h" | sed 's|[[:space:]]*/\*.*||; s/^"//; s/"$//')
+	[ -n "$v" ] || die "ukl-lib/ukl.h has no #define $1"
+	echo "$v"
+}
 result_value() { sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n 1; }
 usage() {
 	local status=${1:-2}
