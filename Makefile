@@ -26,15 +26,19 @@ BENCH_APPS ?= hello redis
 # SOAK=N: bench-app keeps load on each server for N seconds instead and
 # checks it afterwards (bench/app).
 SOAK ?= 0
+# `make images SET=...`: a set of configs/matrix.
+SET ?= test
 
 # --- input: every variable is checked before anything is built or removed --
 
 # quote VALUE: one shell word.
 quote = '$(subst ','\'',$(1))'
-# O is checked even when empty; the others when set.
-CHECKED := $(foreach v,APP LEVEL ACCEL V RUNS QUICK SOAK BENCH_APPS BENCH_LEVELS MEM TIMEOUT SILENCE HOST_PORT,\
+# O, APP and LEVEL are checked even when empty; the others when set.  A
+# check-input that fails without saying why stops make too.
+CHECKED := $(foreach v,ACCEL V RUNS QUICK SOAK SET BENCH_APPS BENCH_LEVELS MEM TIMEOUT SILENCE HOST_PORT,\
 	$(if $($(v)),$(call quote,$(v)=$($(v)))))
-INPUT_PROBLEMS := $(shell scripts/check-input $(call quote,O=$(O)) $(CHECKED))
+INPUT_PROBLEMS := $(shell problems=$$(scripts/check-input $(foreach v,O APP LEVEL,$(call quote,$(v)=$($(v)))) $(CHECKED)) || \
+	echo "$${problems:-scripts/check-input failed without saying why}")
 ifneq ($(INPUT_PROBLEMS),)
 $(error $(INPUT_PROBLEMS))
 endif

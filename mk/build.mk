@@ -68,7 +68,7 @@ KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
 KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
 
 .DEFAULT_GOAL := image
-.PHONY: help deps pins-check image kernel app glibc run test check check-series bench bench-syscall bench-app bench-boot bench-size bench-memory distro-image host-tools clean distclean
+.PHONY: help deps pins-check image images kernel app glibc run test check check-series bench bench-syscall bench-app bench-boot bench-size bench-memory distro-image host-tools clean distclean
 
 help:
 	@echo 'Unikernel Linux kit'
@@ -77,6 +77,7 @@ help:
 	@echo '  deps        install the Debian packages the kit needs (as root)'
 	@echo '  pins-check  the pinned Debian packages against what is installed and available'
 	@echo '  image       build $$(O)/images/APP-LEVEL/ (the default goal)'
+	@echo '  images      build every image of SET (configs/matrix), grouped by kernel build'
 	@echo '  kernel      build only the kernel for APP and LEVEL'
 	@echo '  app         build only the app for APP and LEVEL'
 	@echo '  glibc       build the UKL C library (static, kernel code model)'
@@ -107,6 +108,7 @@ help:
 	@echo '  LEVEL=$(LEVEL)   one of:'
 	@for l in $(LEVELS); do printf '      %-9s %s\n' $$l "$$(sed -n 's/^# Level [^:]*: //p' configs/levels/$$l.config)"; done
 	@echo '  O=$(O)   output directory'
+	@echo '  SET=$(SET)   the images of `make images`: test, bench, or one of: $(filter-out test,$(shell scripts/images sets))'
 	@echo '  ACCEL=$(ACCEL)    auto (KVM where usable, else TCG), kvm or tcg'
 	@echo '  ARGS=...      arguments for the app, e.g. ARGS="exit 3"'
 	@echo '  V=$(V)          1 shows every command'
@@ -287,6 +289,13 @@ image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(VE
 	$(if $(APP_ROOTFS),,$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio)
 	$(call write-manifest,ukl.exit_port=$(UKL_EXIT_PORT) $(APP_UKL_CMDLINE))
 endif
+
+# The images a set of tests or benchmarks needs (configs/matrix), each
+# built by its own make, grouped so a kernel build serves all of its apps.
+# IMAGE_SET_ENV: what the matrix's $$BENCH_APPS and $$BENCH_LEVELS stand for.
+IMAGE_SET_ENV = O=$(O) BENCH_APPS="$(BENCH_APPS)" BENCH_LEVELS="$(BENCH_LEVELS)"
+images: host-tools
+	$(Q)$(IMAGE_SET_ENV) scripts/images build $(SET)
 
 # --- run and test ----------------------------------------------------------
 

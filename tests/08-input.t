@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 22
+plan 28
 work=$(mktemp -d)
 cxx_app=apps/zz-cxx-probe-$$
 trap 'rm -rf "$work" "$cxx_app"' EXIT
@@ -32,10 +32,16 @@ fresh=O=$work/o
 # The dangerous O values under -n: should the check ever break, make still
 # removes nothing.
 refused "make clean O= is refused" "O is empty" -n clean O=
-refused "make distclean O=. is refused" "the checkout and its parents are refused" -n distclean O=.
+refused "make distclean O=. is refused" "the checkout and their parents are refused" -n distclean O=.
 refused "O=/ is refused" "O=/ is /:" -n clean O=/
-refused "O as a parent of the checkout is refused" "the checkout and its parents are refused" -n clean O=..
-refused "O=\$HOME is refused" "the checkout and its parents are refused" -n clean O="$HOME"
+refused "O as a parent of the checkout is refused" "the checkout and their parents are refused" -n clean O=..
+refused "O=\$HOME is refused" "O=$HOME is $HOME:" -n clean O="$HOME"
+refused "O as a parent of \$HOME is refused" "O=$(dirname "$HOME") is" -n clean O="$(dirname "$HOME")"
+refused "O=.git, a folder of the checkout, is refused" "O=.git ($PWD/.git) holds what the kit did not put there" -n distclean O=.git
+refused "O=/usr, a system folder, is refused" "O=/usr (/usr) holds what the kit did not put there" -n distclean O=/usr
+refused "an empty APP is refused" "unknown APP ''" -n image APP= "$fresh"
+refused "an empty LEVEL is refused" "unknown LEVEL ''" -n image LEVEL= "$fresh"
+refused "SET=nope is refused" "unknown SET 'nope'" images SET=nope "$fresh"
 refused "O with blanks is refused" "has blanks" -n clean "O=$work/a b"
 refused "APP naming two apps is refused" "APP='hello redis' names more than one app" image "APP=hello redis" "$fresh"
 refused "LEVEL naming two levels is refused" "LEVEL='base stock' names more than one level" image "LEVEL=base stock" "$fresh"

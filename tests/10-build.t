@@ -6,33 +6,20 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-# The harness apps at stock and base; what only a UKL app is refused
-# (limits) at base; the conformance suite and the ukl.h tests at every
-# level; the system-call benchmark at stock and byp; Redis and memcached at
-# stock, base and shortcut.  Grouped by level:
-# the UKL levels share one kernel build, which each switch reconfigures.
-mapfile -t levels < <(all_levels)
-images=()
-for level in "${levels[@]}"; do
-	case $level in
-	stock) images+=("hello stock" "crash stock" "hang stock" "overflow stock" "syscall-bench stock" "redis stock" "memcached stock") ;;
-	base) images+=("hello base" "crash base" "hang base" "overflow base" "limits base" "redis base" "memcached base") ;;
-	byp) images+=("syscall-bench byp") ;;
-	shortcut) images+=("redis shortcut" "memcached shortcut") ;;
-	esac
-	images+=("conformance $level" "ukl-api $level")
-done
+# The images the tests need: set "test" of configs/matrix, built by
+# scripts/images (grouped by level, one log and status per image).
+mapfile -t images < <(scripts/images list test)
 plan $((${#images[@]} + 8))
 
-mkdir -p "$O/logs"
+scripts/images build test >"$O/logs/build-test-set.log" 2>&1
 for image in "${images[@]}"; do
 	read -r app level <<<"$image"
 	log=$O/logs/build-$app-$level.log
-	if make image APP=$app LEVEL=$level O="$O" >"$log" 2>&1; then
+	if [ "$(cat "$log.status" 2>/dev/null)" = 0 ]; then
 		ok "build $app-$level"
 	else
 		not_ok "build $app-$level (log: $log)"
-		diag "$(tail -n 30 "$log")"
+		diag "$(tail -n 30 "$log" 2>/dev/null || echo "no log: see $O/logs/build-test-set.log")"
 	fi
 done
 
