@@ -69,8 +69,11 @@ else
 .PHONY: $(GOALS) kit-lock
 $(GOALS): kit-lock
 	@:
+# One recipe line, so that make -n (which runs lines naming $(MAKE)) works
+# on a fresh O too.
 kit-lock:
-	@mkdir -p $(O)
-	@flock -n $(O)/.lock true || echo ">>> make: another make is working in $(O); waiting for it to finish (lock: $(O)/.lock)"
-	@KIT_LOCKED=1 flock $(O)/.lock $(MAKE) --no-print-directory $(GOALS)
+	@mkdir -p $(O) && { [ ! -e $(O)/.lock ] || [ -w $(O)/.lock ] || \
+		{ echo "make: $(O)/.lock is not writable by $$(id -un); was O made by another user (sudo make)?" >&2; exit 1; }; } && \
+	{ flock -n $(O)/.lock true || echo ">>> make: another make is working in $(O); waiting for it to finish (lock: $(O)/.lock)"; } && \
+	KIT_LOCKED=1 flock $(O)/.lock $(MAKE) --no-print-directory $(GOALS)
 endif

@@ -353,5 +353,6 @@ distro-image: $(DISTRO_KERNEL)/.stamp_extracted
 clean:
 	rm -rf $(O)/images $(O)/build/apps $(O)/logs $(HOST_DIR)
 
+# The lock stays: a make waiting on it must not find a new one.
 distclean:
-	rm -rf $(O)
+	find $(O) -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +

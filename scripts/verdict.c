@@ -294,7 +294,8 @@ static void first_line(const char *file, char *buf, size_t size)
 	while ((len = getline(&line, &cap, f)) != -1) {
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if (len) {
+		/* QEMU's own note when the harness stops it is no error. */
+		if (len && !strstr(line, "terminating on signal") && !strstr(line, "warning:")) {
 			snprintf(buf, size, "%s", line);
 			break;
 		}
@@ -336,7 +337,8 @@ int main(int argc, char **argv)
 	}
 	parse(log, &b);
 	fclose(log);
-	if (qemu_stderr && !b.console_output)
+	/* Only a QEMU that stopped by itself can have failed to start. */
+	if (qemu_stderr && !b.console_output && !strcmp(ended, "exited"))
 		first_line(qemu_stderr, qemu_said, sizeof(qemu_said));
 
 	problem = tap_problem(&b, buf, sizeof(buf));

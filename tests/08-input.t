@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 28
+plan 30
 work=$(mktemp -d)
 cxx_app=apps/zz-cxx-probe-$$
 trap 'rm -rf "$work" "$cxx_app"' EXIT
@@ -73,6 +73,11 @@ check "a second make on one O waits for the first, and says so" \
 wait $holder
 out=$(timeout 30 make --no-print-directory clean O="$work/locked" 2>&1)
 check "a make on a free O does not wait" eval '[ $? = 0 ] && ! grep -q waiting <<<"$out"'
+check "make -n works on a fresh O (the lock's folder is made on the same line)" \
+	eval 'make --no-print-directory -n image O="$work/dry" 2>&1 | grep -q "image: $work/dry/images/hello-base is ready"'
+mkdir -p "$work/dc/images" && : >"$work/dc/images/x"
+check "make distclean empties O and keeps the lock a waiting make holds" \
+	eval 'make --no-print-directory distclean O="$work/dc" >/dev/null && [ "$(ls -A "$work/dc")" = .lock ]'
 check "make help needs no lock and no output directory" eval 'make --no-print-directory help O="$work/help" >/dev/null && [ ! -e "$work/help" ]'
 
 # Sourcing an app's run descriptor keeps this script's TAP check().
