@@ -9,7 +9,7 @@
 #                     line that is not a comment) on stdout for status 0,
 #                     else on stderr; exit STATUS (default 2)
 #   kit_top           the kit's top directory
-#   pin_choice PKG PINNED [source]   the version of a pinned package to
+#   pin_choice PKG PINNED [source|archive]   the version of a pinned package to
 #                     use (below)
 #   ukl_h NAME        the value of a #define in ukl-lib/ukl.h (console
 #                     markers, the exit port), quotes removed
@@ -38,8 +38,9 @@ usage() {
 	exit "$status"
 }
 
-# pin_choice PKG PINNED [source]: PINNED when it is installed or the
-# archive has it (with "source": its source package index); otherwise the newest installed or available revision of the same
+# pin_choice PKG PINNED [source|archive]: PINNED when it is installed or the
+# archive has it (with "source": its source package index; with "archive":
+# the archive only, for packages that are downloaded, not installed); otherwise the newest installed or available revision of the same
 # upstream release (PINNED without its Debian revision: 6.1.192-2 takes
 # 6.1.192-3, never 6.1.193-1); nothing when there is none.  Debian drops
 # superseded revisions, and the patch series, not the revision, is the
@@ -47,11 +48,13 @@ usage() {
 pin_choice() {
 	local pkg=$1 pinned=$2 upstream=${2%-*} index=Packages best= v
 	[ "${3:-}" != source ] || index=Sources
+	local installed=yes
+	[ "${3:-}" = "" ] || installed=no
 	while read -r v; do
 		[ "$v" = "$pinned" ] && { echo "$pinned"; return; }
 		[[ $v == "$upstream"-* ]] || continue
 		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
-	done < <({ [ $index = Sources ] || dpkg-query -W -f='${Status} ${Version}\n' "$pkg" 2>/dev/null | sed -n 's/^install ok installed //p'
+	done < <({ [ $installed = no ] || dpkg-query -W -f='${Status} ${Version}\n' "$pkg" 2>/dev/null | sed -n 's/^install ok installed //p'
 		   apt-cache madison "$pkg" 2>/dev/null | awk -F'|' -v p="$pkg" -v i="$index" '{ gsub(/ /, "") } $1 == p && $3 ~ i "$" { print $2 }'; })
 	[ -z "$best" ] || echo "$best"
 }

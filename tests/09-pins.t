@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 7
+plan 9
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin"
@@ -18,7 +18,13 @@ cat >"$work/bin/apt-cache" <<'SH'
 [ "$1" = madison ] || exit 1
 awk -v p="$2" '$1 == p { printf "%s | %s | http://deb.debian.org/debian bookworm/main amd64 %s\n", $1, $2, $3 }' "$FAKE_ARCHIVE"
 SH
-printf '#!/bin/sh\nexit 1\n' >"$work/bin/dpkg-query" # nothing installed
+# The stand-in dpkg: FAKE_INSTALLED is "PACKAGE VERSION" when installed.
+cat >"$work/bin/dpkg-query" <<'SH'
+#!/bin/sh
+set -- $FAKE_INSTALLED
+[ -n "${1:-}" ] || exit 1
+echo "install ok installed $2"
+SH
 chmod +x "$work/bin/"*
 export FAKE_ARCHIVE=$work/archive PATH=$work/bin:$PATH
 . scripts/kit.sh
@@ -37,6 +43,11 @@ check "a pin that has gone falls back to the newest revision of its release (Deb
 check "a fallback never takes another upstream release" test "$(pin_choice linux-source-6.1 6.1.191-1)" = ""
 check "source pins fall back within their release too" test "$(pin_choice redis 5:7.0.15-1~deb12u10 source)" = "5:7.0.15-1~deb12u11"
 check "a binary pin does not take a source package's revision" test "$(pin_choice redis 5:7.0.15-1~deb12u10)" = ""
+
+check "an installed pinned revision is used though the archive has dropped it" \
+	env FAKE_INSTALLED="linux-source-6.1 6.1.192-1" bash -c '. scripts/kit.sh; test "$(pin_choice linux-source-6.1 6.1.192-1)" = 6.1.192-1'
+check "a download (archive) pin ignores the installed package: it must be fetched" \
+	env FAKE_INSTALLED="linux-source-6.1 6.1.192-1" bash -c '. scripts/kit.sh; test "$(pin_choice linux-source-6.1 6.1.192-1 archive)" = 6.1.192-10'
 
 # pins-check against an archive where every kit pin has moved on but one.
 . scripts/pins
