@@ -264,7 +264,7 @@ $(IMAGE_DIR)/bzImage: $(KERNEL_IMAGE_DEPS)
 	$(Q)cp $(KERNEL_BUILD)/arch/x86/boot/bzImage $@
 
 # The image directory is what later stages read: bzImage, initramfs.cpio,
-# cmdline, config and the manifest, key=value lines saying what the image
+# vmlinux.stripped, the app (app or app.o), cmdline, config and the manifest, key=value lines saying what the image
 # is and which sources it was built from (the .source files that
 # scripts/fetch, fetch-app-source and distro-kernel leave).
 # write-manifest CMDLINE: cmdline and manifest of IMAGE_DIR.
@@ -281,11 +281,21 @@ define write-manifest
 	@echo ">>> image: $(IMAGE_DIR) is ready"
 endef
 
+# The app as the image holds it, for later stages (bench/size): the static
+# /init (stock), or the object linked into vmlinux with its link map (UKL).
+$(IMAGE_DIR)/app: $(APP_BUILD)/$(APP)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+$(IMAGE_DIR)/app.o: $(UKL_APP_OBJ)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $<.map $@.map
+	$(Q)cp $< $@
+
 ifeq ($(UKL),)
-image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(VERDICT)
+image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(IMAGE_DIR)/app $(VERDICT)
 	$(call write-manifest,rdinit=/init)
 else
-image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(VERDICT)
+image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(IMAGE_DIR)/app.o $(VERDICT)
 	$(if $(APP_ROOTFS),,$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio)
 	$(call write-manifest,ukl.exit_port=$(UKL_EXIT_PORT) $(APP_UKL_CMDLINE))
 endif
@@ -341,7 +351,10 @@ distro-image: $(DISTRO_KERNEL)/.stamp_extracted
 	$(Q)$(MAKE) --no-print-directory image APP=$(APP) LEVEL=stock O=$(O)
 	$(Q)mkdir -p $(DISTRO_IMAGE)
 	$(Q)cp $(DISTRO_KERNEL)/vmlinuz $(DISTRO_IMAGE)/bzImage
-	$(Q)cp $(O)/images/$(APP)-stock/initramfs.cpio $(DISTRO_IMAGE)/
+	$(Q)cp $(O)/images/$(APP)-stock/initramfs.cpio $(O)/images/$(APP)-stock/app $(DISTRO_IMAGE)/
+	$(Q)$(LINUX_SRC)/scripts/extract-vmlinux $(DISTRO_IMAGE)/bzImage >$(DISTRO_IMAGE)/vmlinux.tmp
+	$(Q)strip -o $(DISTRO_IMAGE)/vmlinux.stripped $(DISTRO_IMAGE)/vmlinux.tmp
+	$(Q)rm -f $(DISTRO_IMAGE)/vmlinux.tmp
 	$(Q)echo 'rdinit=/init' >$(DISTRO_IMAGE)/cmdline
 	$(Q){ sed '/^level=/d; /^ukl=/d; /^config_sha256=/d; /^source=linux-source/d' $(O)/images/$(APP)-stock/manifest; \
 	  echo 'level=distro'; echo 'ukl=no'; sed 's/^/source=/' $(DISTRO_KERNEL)/.source 2>/dev/null || echo 'source=unknown'; \
