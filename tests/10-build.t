@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 mapfile -t images < <(scripts/images list test)
 plan $((${#images[@]} + 8))
 
+mkdir -p "$O/logs"
 scripts/images build test >"$O/logs/build-test-set.log" 2>&1
 for image in "${images[@]}"; do
 	read -r app level <<<"$image"
