@@ -23,8 +23,8 @@ RUNS ?= 3
 QUICK ?= 0
 # The apps the boot, size and memory suites measure.
 BENCH_APPS ?= hello redis
-# SOAK=N: bench-app keeps load on each server for N seconds instead and
-# checks it afterwards (bench/app).
+# SOAK=N: bench-soak keeps load on each server for N seconds and checks it
+# afterwards (bench/soak; 0 means its default, 600).
 SOAK ?= 0
 # `make images SET=...`: a set of configs/matrix.
 SET ?= test

@@ -28,9 +28,15 @@ bench-memory: host-tools
 	$(call build-set,bench-boot)
 	$(Q)bench/memory $(O) $(BENCH_DIR)/memory "$(BENCH_APPS)" $(BENCH_LEVELS)
 
+# SOAK=N with bench-app runs the soak instead, as it did before bench-soak.
 bench-app: host-tools
 	$(call build-set,bench-app)
-	$(Q)bench/app $(O) $(BENCH_DIR)/app $(BENCH_RUNS) $(QUICK) $(SOAK) $(BENCH_LEVELS)
+	$(Q)$(if $(filter-out 0,$(SOAK)),bench/soak $(O) $(BENCH_DIR)/soak $(SOAK),bench/app $(O) $(BENCH_DIR)/app $(BENCH_RUNS) $(QUICK)) $(BENCH_LEVELS)
+
+# The soak needs the same images as bench-app; SOAK=N seconds, 600 unless given.
+bench-soak: host-tools
+	$(call build-set,bench-app)
+	$(Q)bench/soak $(O) $(BENCH_DIR)/soak $(or $(filter-out 0,$(SOAK)),600) $(BENCH_LEVELS)
 
 # Every suite, one directory, one report.
 bench: bench-syscall bench-app bench-boot bench-size bench-memory

@@ -68,7 +68,7 @@ KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
 KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
 
 .DEFAULT_GOAL := image
-.PHONY: help deps pins-check image images kernel app glibc run test check check-series bench bench-syscall bench-app bench-boot bench-size bench-memory distro-image host-tools clean distclean
+.PHONY: help deps pins-check image images kernel app glibc run test check check-series bench bench-syscall bench-app bench-soak bench-boot bench-size bench-memory distro-image host-tools clean distclean
 
 help:
 	@echo 'Unikernel Linux kit'
@@ -94,7 +94,9 @@ help:
 	@echo '  bench-syscall  system-call costs, stock and every level, interleaved'
 	@echo '                 (guest instructions under -icount and wall time)'
 	@echo '  bench-app      Redis (redis-benchmark) and memcached (memcaslap), stock and'
-	@echo '                 every level; SOAK=600: a 600 s soak per app and level instead'
+	@echo '                 every level'
+	@echo '  bench-soak     Redis and memcached under load for SOAK seconds (600) per level,'
+	@echo '                 then every key read back and a clean exit (bench/soak)'
 	@echo '  bench-boot     time and guest instructions to the app, with Debian'"'"'s kernel'
 	@echo '  bench-size     bzImage, initramfs, vmlinux and app sizes'
 	@echo '  bench-memory   least guest RAM that runs the app (bisection)'

@@ -15,6 +15,9 @@
 #                     markers, the exit port), quotes removed
 #   result_value FILE KEY  the last value of KEY in a key=value file (a
 #                     boot result of scripts/boot, an image manifest)
+#   kit_commit, qemu_version, host_cpu   a run's context for benches: the
+#                     checkout's commit (-dirty with changes), QEMU's
+#                     version, the host CPU's model
 
 kit_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 kit_name=${kit_name:-$(basename "$0")}
@@ -27,6 +30,14 @@ ukl_h() {
 	[ -n "$v" ] || die "ukl-lib/ukl.h has no #define $1"
 	echo "$v"
 }
+kit_commit() {
+	local c
+	c=$(git -C "$kit_top" rev-parse --short HEAD 2>/dev/null) || { echo unknown; return; }
+	[ -z "$(git -C "$kit_top" status --porcelain 2>/dev/null)" ] || c+=-dirty
+	echo "$c"
+}
+qemu_version() { "${QEMU:-qemu-system-x86_64}" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p'; }
+host_cpu() { sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1 | tr -s ' ,' ' '; }
 result_value() { sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n 1; }
 usage() {
 	local status=${1:-2}

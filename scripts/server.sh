@@ -8,6 +8,8 @@
 #                 seconds to wait for the first answer: server_timeout.
 #                 LOG is the harness's output, LOG.console the guest's
 #                 console, LOG.result the boot result (scripts/boot).
+#   server_start_app APP IMAGE_DIR LOG [ARG...]  server_start with the app's
+#                 default arguments (APP_ARGS of apps/APP/run) before ARGs
 #   server_port                           the host port of the running server
 #   server_stop                           ask the app to exit, wait, judge
 #   server_kill                           stop QEMU without asking the app
@@ -77,6 +79,14 @@ server_start() {
 		fi
 		sleep 0.02
 	done
+}
+
+server_start_app() {
+	# shellcheck source=/dev/null
+	. "$kit_top/apps/$1/run" || return 1
+	# APP_ARGS is a list of words.
+	# shellcheck disable=SC2086
+	server_start "$1" "$2" "$3" $APP_ARGS "${@:4}"
 }
 
 server_port() { echo "$server_host_port"; }

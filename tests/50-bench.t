@@ -52,7 +52,7 @@ fi
 # 12 Redis configurations (GET and SET, 3 client counts, 2 pipelines) and
 # 2 memcached ones per level, each with throughput and the boot's context.
 if ls "$O"/images/{redis,memcached}-{stock,base}/bzImage >/dev/null 2>&1; then
-	out=$(bench/app "$O" "$dir/app" 1 1 0 stock base 2>&1)
+	out=$(bench/app "$O" "$dir/app" 1 1 stock base 2>&1)
 	rc=$?
 	check "bench/app loads Redis and memcached at stock and base (quick)" \
 		eval '[ $rc = 0 ] && [ "$(awk -F, "NR > 1 && \$7 > 0 && \$14 != \"\"" "$dir/app/results.csv" | wc -l)" = 28 ] &&

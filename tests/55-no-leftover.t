@@ -67,7 +67,7 @@ done
 mkdir -p "$work/bin"
 printf '#!/bin/sh\necho "stand-in redis-benchmark: failing on purpose" >&2\nexit 1\n' >"$work/bin/redis-benchmark"
 chmod +x "$work/bin/redis-benchmark"
-PATH=$work/bin:$PATH bench/app "$O" "$work/bench-app" 1 1 0 stock >"$work/bench-app.out" 2>&1
+PATH=$work/bin:$PATH bench/app "$O" "$work/bench-app" 1 1 stock >"$work/bench-app.out" 2>&1
 rc=$?
 # bench/app names its logs under RESULT_DIR/logs.
 why=$(settled bench-app/logs/redis-stock)
