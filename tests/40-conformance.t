@@ -1,10 +1,12 @@
 #!/bin/bash
 # The conformance suite (apps/conformance) as a stock /init and as a UKL
 # app at every UKL level: each case must pass at every level, so the pass
-# sets are equal.  One TAP line per case and per boot.
+# sets are equal.  One TAP line per case and per boot; the cases come from
+# the boot result (scripts/boot --result: case= lines).
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
+. scripts/kit.sh # result_value
 
 mapfile -t levels < <(all_levels)
 cases=$(sed -n 's/^\t{ "\(.*\)", test_[a-z_]* },$/\1/p' apps/conformance/conformance.c)
@@ -12,16 +14,19 @@ ncases=$(grep -c . <<<"$cases")
 plan $((ncases + ${#levels[@]}))
 
 declare -A result
+mkdir -p "$O/logs"
 for level in "${levels[@]}"; do
 	image=$O/images/conformance-$level
 	if [ ! -f "$image/bzImage" ]; then
 		skip "conformance boots at $level" "image conformance-$level was not built"
 		continue
 	fi
-	out=$(scripts/boot --timeout 300 --silence 60 "$image" 2>&1 </dev/null)
+	log=$O/logs/conformance-$level
+	scripts/boot --quiet --log "$log.console" --result "$log.result" --timeout 300 --silence 60 \
+		"$image" >"$log.out" 2>&1 </dev/null
 	rc=$?
-	check "conformance boots at $level and passes (verdict $(sed -n 's/^boot: verdict: //p' <<<"$out"))" test $rc = 0
-	[ $rc = 0 ] || diag "$(grep -E '^(not ok|boot:)|Kernel panic|BUG:|Oops' <<<"$out" | head -n 20)"
+	check "conformance boots at $level and passes (verdict $(result_value "$log.result" verdict))" test $rc = 0
+	[ $rc = 0 ] || diag "$(cat "$log.out"; grep -aE '^not ok|Kernel panic|BUG:|Oops' "$log.console" | head -n 20)"
 	# "ok N name" or "not ok N name -- why"
 	while IFS= read -r line; do
 		case $line in
@@ -30,7 +35,7 @@ for level in "${levels[@]}"; do
 			line=${line#not ok [0-9]* }
 			result[$level/${line%% -- *}]="fail: ${line#* -- }" ;;
 		esac
-	done < <(tr -d '\r' <<<"$out" | grep -E '^(not )?ok [0-9]+ ')
+	done < <(sed -n 's/^case=//p' "$log.result")
 done
 
 while IFS= read -r name; do

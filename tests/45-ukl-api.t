@@ -1,15 +1,18 @@
 #!/bin/bash
 # The ukl.h tests (apps/ukl-api) at every level: the shortcut-period calls
 # work at the levels that have the shortcut entry and refuse elsewhere; the
-# TCP calls, results, errors and signals behave the same everywhere.
+# TCP calls, results, errors and signals behave the same everywhere.  The
+# cases come from the boot result (scripts/boot --result: case= lines).
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
+. scripts/kit.sh # result_value
 
 mapfile -t levels < <(all_levels)
 ncases=$(grep -c '^		{ "' apps/ukl-api/ukl-api.c)
 plan $((ncases * ${#levels[@]}))
 
+mkdir -p "$O/logs"
 for level in "${levels[@]}"; do
 	image=$O/images/ukl-api-$level
 	shortcut=no tcp=no
@@ -19,9 +22,11 @@ for level in "${levels[@]}"; do
 		for ((i = 0; i < ncases; i++)); do skip "ukl-api at $level" "image ukl-api-$level was not built"; done
 		continue
 	fi
-	out=$(scripts/boot --timeout 300 --silence 60 "$image" -- "shortcut=$shortcut" "tcp=$tcp" 2>&1 </dev/null)
+	log=$O/logs/ukl-api-$level
+	scripts/boot --quiet --log "$log.console" --result "$log.result" --timeout 300 --silence 60 \
+		"$image" -- "shortcut=$shortcut" "tcp=$tcp" >"$log.out" 2>&1 </dev/null
 	rc=$?
-	results=$(tr -d '\r' <<<"$out" | grep -E '^(not )?ok [0-9]+ ')
+	results=$(sed -n 's/^case=//p' "$log.result")
 	n=0
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
@@ -34,8 +39,8 @@ for level in "${levels[@]}"; do
 	done <<<"$results"
 	# A boot that died early reports the cases it never ran.
 	for ((; n < ncases; n++)); do
-		not_ok "$level: case $((n + 1)) did not run (verdict $(sed -n 's/^boot: verdict: //p' <<<"$out"), status $rc)"
+		not_ok "$level: case $((n + 1)) did not run (verdict $(result_value "$log.result" verdict), status $rc)"
 	done
-	[ $rc = 0 ] || diag "$(grep -E '^(not ok|boot:)|Kernel panic|BUG:|Oops' <<<"$out" | head -n 20)"
+	[ $rc = 0 ] || diag "$(cat "$log.out"; grep -aE '^not ok|Kernel panic|BUG:|Oops' "$log.console" | head -n 20)"
 done
 tap_done
