@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 plan 18
 export VERDICT=$O/host/verdict QEMU=$PWD/tests/fixtures/fake-qemu ACCEL=tcg
 work=$(mktemp -d)
-trap 'pkill -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
-export O=$work/out FAKE_QEMU_ARGS=$work/qemu-args
+trap 'kill $(cat "$work/qemu-pids" 2>/dev/null) 2>/dev/null; pkill -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
+export O=$work/out FAKE_QEMU_ARGS=$work/qemu-args FAKE_QEMU_PIDS=$work/qemu-pids
 image=$work/out/images/toy-base
 mkdir -p "$image" "$work/sys/kvm_intel"
 : >"$image/bzImage"
@@ -103,5 +103,8 @@ check "a QEMU left by an earlier run is named, with the command that stops it" \
 	eval 'has "a QEMU left by an earlier run still runs: pid $left" && has "stop it with: kill $left"'
 { kill "$left" && wait "$left"; } 2>/dev/null
 
-check "no stand-in QEMU is left running" eval '! pgrep -f "qemu-args|fake-qemu" >/dev/null'
+# alive PIDFILE: a pid listed there still runs.
+alive() { local p; for p in $(cat "$1" 2>/dev/null); do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+check "no stand-in QEMU is left running (of $(wc -l <"$FAKE_QEMU_PIDS" 2>/dev/null || echo 0) that served)" \
+	eval '[ -s "$FAKE_QEMU_PIDS" ] && ! alive "$FAKE_QEMU_PIDS" && ! pgrep -f "qemu-args|fake-qemu" >/dev/null'
 tap_done

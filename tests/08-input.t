@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 30
+plan 32
 work=$(mktemp -d)
 cxx_app=apps/zz-cxx-probe-$$
 trap 'rm -rf "$work" "$cxx_app"' EXIT
@@ -49,6 +49,9 @@ refused "an unknown APP is refused" "unknown APP 'nope'" run APP=nope "$fresh"
 refused "MEM=lots is refused before building" "MEM='lots' is not a size" run MEM=lots "$fresh"
 refused "ACCEL=xen is refused before building" "unknown ACCEL 'xen'" run ACCEL=xen "$fresh"
 refused "HOST_PORT=abc is refused before building" "HOST_PORT='abc' is not a TCP port" run APP=redis HOST_PORT=abc "$fresh"
+refused "BENCH_APPS='*' is refused as itself, not as the checkout's file names" "unknown BENCH_APPS '*'; the apps" bench-boot "BENCH_APPS=*" "$fresh"
+check "HOST_PORT=08 is refused with the kit's message alone (no shell arithmetic error)" \
+	eval 'out=$(scripts/check-input HOST_PORT=08 2>&1); [ "$out" = "HOST_PORT='"'"'08'"'"' is not a TCP port (1 to 65535)" ]'
 refused "RUNS=0 is refused before building" "RUNS='0' is not a whole number of at least 1" bench RUNS=0 "$fresh"
 refused "an unknown level in BENCH_LEVELS is refused" "unknown BENCH_LEVELS 'fast'" bench-syscall "BENCH_LEVELS=stock fast" "$fresh"
 refused "BENCH_LEVELS not starting with stock is refused" "must start with stock" bench-syscall "BENCH_LEVELS=base stock" "$fresh"
