@@ -58,7 +58,8 @@ endif
 # on $(O)/.lock and runs the goals in a make of its own; makes it starts
 # (recursion, tests) inherit KIT_LOCKED and do not lock again.
 GOALS := $(or $(MAKECMDGOALS),image)
-UNLOCKED_GOALS := help deps pins-check
+# run locks only while it makes the image (mk/build.mk).
+UNLOCKED_GOALS := help deps pins-check run
 
 LOCKED_GOALS := $(filter-out $(UNLOCKED_GOALS),$(GOALS))
 

@@ -316,7 +316,10 @@ images: host-tools
 # scripts/boot exits with the app's exact status.
 # A server (apps/APP/run sets PORT) runs until it exits, with its port
 # forwarded from 127.0.0.1:HOST_PORT.
-run: image
+# The image is made under the lock on O (a make of its own); the boot,
+# which may serve for hours, holds no lock.
+run:
+	$(Q)$(MAKE) --no-print-directory image APP=$(APP) LEVEL=$(LEVEL) O=$(O)
 	$(if $(APP_PORT),@printf '>>> run: $(APP) serves 127.0.0.1:$(HOST_PORT); try: $(APP_CONNECT)\n' $(HOST_PORT))
 	$(Q)ACCEL=$(ACCEL) O=$(O) VERDICT=$(VERDICT) scripts/boot $(if $(APP_PORT),--forward $(HOST_PORT):$(APP_PORT) --timeout 0 --silence 0) \
 		$(IMAGE_DIR) -- $(or $(ARGS),$(APP_DEFAULT_ARGS))
