@@ -276,7 +276,7 @@ define write-manifest
 	  echo "config_sha256=$$(sha256sum <$(IMAGE_DIR)/config | cut -d' ' -f1)"; \
 	  echo "cmdline=$$(cat $(IMAGE_DIR)/cmdline)"; echo 'port=$(APP_PORT)'; echo 'args=$(APP_DEFAULT_ARGS)'; \
 	  echo "commit=$$(git rev-parse --short HEAD 2>/dev/null)$$([ -z "$$(git status --porcelain 2>/dev/null)" ] || echo -dirty)"; \
-	  for f in $(LINUX_PRISTINE)/.source $(if $(UKL),$(GLIBC_PRISTINE)/.source) $(if $(APP_BUILD_SCRIPT),$(APP_SOURCE)/.source); do \
+	  for f in $(LINUX_PRISTINE)/.source $(if $(UKL),$(GLIBC_PRISTINE)/.source $(GCC_PRISTINE)/.source) $(if $(APP_BUILD_SCRIPT),$(APP_SOURCE)/.source); do \
 	    if [ -f "$$f" ]; then sed 's/^/source=/' "$$f"; else echo "source=unknown ($${f%/.source} was extracted before the kit recorded versions)"; fi; \
 	  done; } >$(IMAGE_DIR)/manifest.tmp
 	$(Q)mv $(IMAGE_DIR)/manifest.tmp $(IMAGE_DIR)/manifest

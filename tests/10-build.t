@@ -30,7 +30,7 @@ for image in "${images[@]}"; do
 	read -r app level <<<"$image"
 	m=$O/images/$app-$level/manifest
 	grep -qx "app=$app" "$m" 2>/dev/null && grep -qx "level=$level" "$m" && grep -qE '^config_sha256=[0-9a-f]{64}$' "$m" &&
-		grep -q '^source=linux-source' "$m" && [ "$(sed -n 's/^cmdline=//p' "$m")" = "$(cat "$O/images/$app-$level/cmdline")" ] ||
+		grep -q '^source=linux-source' "$m" && { [ "$level" = stock ] || grep -q '^source=gcc-12-source' "$m"; } && [ "$(sed -n 's/^cmdline=//p' "$m")" = "$(cat "$O/images/$app-$level/cmdline")" ] ||
 		bad_manifests+=("$app-$level")
 done
 check "every image has a manifest: app, level, config hash, command line, sources${bad_manifests:+ (bad: ${bad_manifests[*]})}" \
