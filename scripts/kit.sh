@@ -15,6 +15,8 @@
 #                     markers, the exit port), quotes removed
 #   result_value FILE KEY  the last value of KEY in a key=value file (a
 #                     boot result of scripts/boot, an image manifest)
+#   cpus_problem VALUE   why VALUE is not a CPU count the kit's kernels
+#                     run (1 to their CONFIG_NR_CPUS), or nothing
 #   kit_commit, qemu_version, host_cpu   a run's context for benches: the
 #                     checkout's commit (-dirty with changes), QEMU's
 #                     version, the host CPU's model
@@ -29,6 +31,12 @@ ukl_h() {
 	v=$(sed -n "s/^#define $1 \(.*\)$/\1/p" "$kit_top/ukl-lib/ukl.h" | sed 's|[[:space:]]*/\*.*||; s/^"//; s/"$//')
 	[ -n "$v" ] || die "ukl-lib/ukl.h has no #define $1"
 	echo "$v"
+}
+cpus_problem() {
+	local max
+	max=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$kit_top/configs/base.config")
+	[[ $1 =~ ^[1-9][0-9]*$ ]] && (($1 <= max)) ||
+		echo "CPUS='$1' is not a whole number from 1 to $max (CONFIG_NR_CPUS of configs/base.config)"
 }
 kit_commit() {
 	local c

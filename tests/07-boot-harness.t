@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 18
+plan 21
 export VERDICT=$O/host/verdict QEMU=$PWD/tests/fixtures/fake-qemu ACCEL=tcg
 work=$(mktemp -d)
 trap 'kill $(cat "$work/qemu-pids" 2>/dev/null) 2>/dev/null; pkill -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -48,6 +48,13 @@ refused "an image without a cmdline file is refused" "$work/incomplete" -- "cmdl
 boot --dry-run --mem 512M "$image" -- exit 3
 check "--dry-run prints the QEMU command and runs nothing" \
 	eval '[ "$rc" = 0 ] && has " -m 512M " && has "-accel tcg" && has "\ --\ exit\ 3 " && ! qemu_ran'
+refused "a bad --cpus is refused before QEMU starts" --cpus 0 "$image" -- "--cpus: CPUS='0' is not a whole number from 1 to"
+boot --dry-run --cpus 2 "$image"
+check "--cpus 2: two CPUs, one socket each (SeaBIOS's MP table), one host thread each" \
+	eval '[ "$rc" = 0 ] && has " -smp 2\\,sockets=2 " && has "-accel tcg\\,thread=multi "'
+CPUS=2 boot --dry-run --icount "$image"
+check "CPUS=2 with --icount runs the CPUs on one host thread" \
+	eval '[ "$rc" = 0 ] && has " -smp 2\\,sockets=2 " && has "-accel tcg\\,thread=single "'
 
 # accel_choice NAME WANT [ENV...]: ACCEL=auto under a dry run picks WANT.
 accel_choice() {

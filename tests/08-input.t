@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 32
+plan 35
 work=$(mktemp -d)
 cxx_app=apps/zz-cxx-probe-$$
 trap 'rm -rf "$work" "$cxx_app"' EXIT
@@ -47,6 +47,9 @@ refused "APP naming two apps is refused" "APP='hello redis' names more than one 
 refused "LEVEL naming two levels is refused" "LEVEL='base stock' names more than one level" image "LEVEL=base stock" "$fresh"
 refused "an unknown APP is refused" "unknown APP 'nope'" run APP=nope "$fresh"
 refused "MEM=lots is refused before building" "MEM='lots' is not a size" run MEM=lots "$fresh"
+refused "CPUS=0 is refused before building" "CPUS='0' is not a whole number from 1 to 8" run CPUS=0 "$fresh"
+refused "CPUS=9, above CONFIG_NR_CPUS, is refused before building" "CPUS='9' is not a whole number from 1 to 8" run CPUS=9 "$fresh"
+refused "CPUS=two is refused before building" "CPUS='two' is not a whole number" image CPUS=two "$fresh"
 refused "ACCEL=xen is refused before building" "unknown ACCEL 'xen'" run ACCEL=xen "$fresh"
 refused "HOST_PORT=abc is refused before building" "HOST_PORT='abc' is not a TCP port" run APP=redis HOST_PORT=abc "$fresh"
 refused "BENCH_APPS='*' is refused as itself, not as the checkout's file names" "unknown BENCH_APPS '*'; the apps" bench-boot "BENCH_APPS=*" "$fresh"

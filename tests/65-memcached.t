@@ -5,13 +5,17 @@
 # append/prepend/flush/stat), expiry and read-back over the ASCII protocol,
 # a client that hangs up in the middle of a request, and exit status 0 on
 # "shutdown".  Every UKL level must pass exactly the checks stock passes.
+# Each level runs once on one CPU and once on two with two worker threads
+# (CPUS=2, memcached -t 2), so the workers run on both CPUs at once.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 . scripts/server.sh
 
 levels=(${MEMCACHED_TEST_LEVELS:-stock base shortcut})
-plan_levels 4 "${levels[@]}"
+runs=()
+for level in "${levels[@]}"; do runs+=("$level" "$level CPUS=2"); done
+plan_levels 4 "${levels[@]}" "${levels[@]}"
 mkdir -p "$O/logs"
 rm -f "$O"/logs/memcached-test-*.passed
 . apps/memcached/run # APP_ARGS, memcached_ascii
@@ -44,18 +48,20 @@ check_with_reason() {
 	if why=$("$2" "$3" 2>&1); then ok "$1"; else not_ok "$1"; diag "$why"; fi
 }
 
-for level in "${levels[@]}"; do
+for run in "${runs[@]}"; do
+	level=${run%% *} cpus=1 threads=()
+	[ "$run" = "$level" ] || cpus=2 threads=(-t 2)
 	image=$O/images/memcached-$level
-	names=("memcached protocol check (memccapable) at $level" "memcached expiry and read-back at $level"
-		"memcached survives a client that hangs up mid-request at $level"
-		"memcached at $level exits with status 0 on shutdown")
-	[ "$level" = stock ] || names+=("memcached at $level passes the same checks as stock")
+	names=("memcached protocol check (memccapable) at $run" "memcached expiry and read-back at $run"
+		"memcached survives a client that hangs up mid-request at $run"
+		"memcached at $run exits with status 0 on shutdown")
+	[ "$level" = stock ] || names+=("memcached at $run passes the same checks as stock")
 	if [ ! -f "$image/bzImage" ]; then
 		for n in "${names[@]}"; do skip "$n" "image memcached-$level was not built"; done
 		continue
 	fi
-	log=$O/logs/memcached-test-$level
-	if ! server_start memcached "$image" "$log.boot" $APP_ARGS 2>"$log.err"; then
+	log=$O/logs/memcached-test-$level-cpus$cpus
+	if ! CPUS=$cpus server_start memcached "$image" "$log.boot" $APP_ARGS "${threads[@]}" 2>"$log.err"; then
 		not_ok "${names[0]} (the server did not start: $(cat "$log.err"))"
 		for n in "${names[@]:1}"; do skip "$n" "the server did not start"; done
 		continue
@@ -74,6 +80,6 @@ for level in "${levels[@]}"; do
 	check_with_reason "${names[1]}" expiry_and_readback "$port"
 	check_with_reason "${names[2]}" hangup_mid_request "$port"
 	if server_stop 2>"$log.err"; then ok "${names[3]}"; else not_ok "${names[3]}"; diag "$(cat "$log.err")"; fi
-	[ "$level" = stock ] || same_as_stock "${names[4]}" "$O/logs/memcached-test-stock.passed" "$log.passed"
+	[ "$level" = stock ] || same_as_stock "${names[4]}" "$O/logs/memcached-test-stock-cpus$cpus.passed" "$log.passed"
 done
 tap_done
