@@ -114,6 +114,7 @@ help:
 	@echo '  ACCEL=$(ACCEL)    auto (KVM where usable, else TCG), kvm or tcg'
 	@echo '  ARGS=...      arguments for the app, e.g. ARGS="exit 3"'
 	@echo '  V=$(V)          1 shows every command'
+	@echo '  CPUS=1       guest CPUs (QEMU -smp), see scripts/boot --help'
 	@echo '  TIMEOUT=, SILENCE=, MEM=   boot limits, see scripts/boot --help'
 	@echo '  RUNS=$(RUNS) QUICK=$(QUICK)  benchmark runs; QUICK=1: one run, shorter batches'
 	@echo '  HOST_PORT=   the host port `make run` forwards to a server app (default: its own)'
@@ -191,8 +192,10 @@ define build-kernel
 		{ if [ "$(V)" = 1 ]; then cat; else grep -E 'error|warning:' || [ $$? = 1 ]; fi; }
 endef
 
+# The patched tree counts itself: Kconfig leaves an unchanged .config alone,
+# so a new patch series would not otherwise reach a stock kernel.
 ifeq ($(UKL),)
-$(KERNEL_BUILD)/.stamp_built: $(LEVEL_CONFIG)
+$(KERNEL_BUILD)/.stamp_built: $(LEVEL_CONFIG) $(LINUX_SRC)/.stamp_patched
 	$(build-kernel)
 	$(Q)touch $@
 
@@ -204,7 +207,7 @@ else
 # stands for them, and Kbuild relinks when the app object or its path
 # changes.
 kernel: $(IMAGE_DIR)/bzImage
-KERNEL_IMAGE_DEPS := $(LEVEL_CONFIG) $(UKL_APP_OBJ)
+KERNEL_IMAGE_DEPS := $(LEVEL_CONFIG) $(UKL_APP_OBJ) $(LINUX_SRC)/.stamp_patched
 endif
 
 # --- app --------------------------------------------------------------------

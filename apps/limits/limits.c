@@ -3,7 +3,8 @@
  * limits: what a UKL app cannot do, and how it is told.  A unikernel runs
  * one program: fork, posix_spawn and exec fail at once with ENOSYS (the
  * kernel logs it once), and dlopen fails with ENOSYS and a dlerror()
- * message that says why.  Meaningful at UKL levels only.
+ * message that says why.  arch_prctl(ARCH_SET_GS) fails with EINVAL: %gs
+ * holds the kernel's per-CPU base.  Meaningful at UKL levels only.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -11,6 +12,8 @@
 #include <spawn.h>
 #include <string.h>
 #include <unistd.h>
+#include <asm/prctl.h>
+#include <sys/syscall.h>
 
 #include "kselftest.h"
 
@@ -25,7 +28,7 @@ int main(void)
 	int ret;
 
 	ksft_print_header();
-	ksft_set_plan(4);
+	ksft_set_plan(5);
 
 	errno = 0;
 	pid = fork();
@@ -45,5 +48,9 @@ int main(void)
 	why = handle ? "" : dlerror();
 	ksft_test_result(!handle && errno == ENOSYS && why && strstr(why, "UKL"),
 			 "dlopen fails with ENOSYS: %s\n", why ? why : "(no message)");
+
+	errno = 0;
+	ret = syscall(SYS_arch_prctl, ARCH_SET_GS, 0x10000UL);
+	ksft_test_result(ret == -1 && errno == EINVAL, "arch_prctl(ARCH_SET_GS) fails with EINVAL\n");
 	ksft_finished();
 }
