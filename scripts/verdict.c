@@ -123,6 +123,10 @@ static void kernel_line(struct boot *b, const char *msg)
 	}
 	if (b->crash[0])
 		return;
+	/* "traps: init[1] general protection fault ...": a fault of the app,
+	 * reported for user mode, is the app's business (SIGSEGV), not a crash. */
+	if (strncmp(msg, "traps: ", 7) == 0)
+		return;
 	for (size_t i = 0; i < sizeof(crash_patterns) / sizeof(crash_patterns[0]); i++)
 		if (strstr(msg, crash_patterns[i])) {
 			copy_trimmed(b->crash, sizeof(b->crash), msg);
