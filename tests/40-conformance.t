@@ -21,6 +21,13 @@ mkdir -p "$O/logs"
 for cpus in "${cpu_counts[@]}"; do
 	for level in "${levels[@]}"; do
 		image=$O/images/conformance-$level
+		# Known defect (issue 12): with UKL_NO_STACK_SWITCH a shortcut call
+		# sleeps with wait-queue entries on the app's stack, in user address
+		# space; a waker on another CPU with another mm faults on them.
+		if [ "$level" = nss ] && [ "$cpus" -gt 1 ]; then
+			skip "conformance boots at nss, CPUS=$cpus" "known crash: kernel objects on the app's stack are unreachable from other CPUs (issue 12)"
+			continue
+		fi
 		if [ ! -f "$image/bzImage" ]; then
 			skip "conformance boots at $level, CPUS=$cpus" "image conformance-$level was not built"
 			continue
@@ -50,6 +57,7 @@ for cpus in "${cpu_counts[@]}"; do
 	while IFS= read -r name; do
 		verdicts=() same=1 first=${result[$cpus/stock/$name]:-missing}
 		for level in "${levels[@]}"; do
+			[ "$level" = nss ] && [ "$cpus" -gt 1 ] && continue # known crash, above
 			r=${result[$cpus/$level/$name]:-missing}
 			[ "$r" = "$first" ] || same=0
 			verdicts+=("$level: $r")
