@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <sys/io.h>
 #include <x86intrin.h>
@@ -45,6 +46,13 @@ static void report_exit(int status, void *arg)
 	 * host, say) the marker is enough. */
 	if (getpid() != 1)
 		return;
+	/*
+	 * write() to the console only queues the marker for the UART; with
+	 * several CPUs its interrupt may be served elsewhere after the port
+	 * write below has already stopped the machine.  Wait until it is sent.
+	 */
+	if (tcdrain(STDOUT_FILENO) != 0)
+		perror("ukl: tcdrain(stdout)");
 	if (ioperm(UKL_EXIT_PORT, 4, 1) != 0) {
 		perror("ukl: ioperm(exit port)");
 		return;
