@@ -12,8 +12,12 @@ cd "$(dirname "$0")/.."
 sysroot=$O/sysroot-ukl
 libc=$sysroot/lib/libc.a
 libm=$sysroot/lib/libm.a
-libgcc_tests=("libgcc archives built for ring 0" "a UKL app link takes libgcc from the kit only" "apps from Debian sources built for ring 0")
-plan 7
+refusals=("ukl-link refuses an app with a raw syscall, naming object and function"
+	"ukl-link refuses an app that jumps to __ukl_syscall (restarts assume a 5-byte call)"
+	"ukl-link refuses an app that keeps a pointer to __ukl_syscall")
+libgcc_tests=("libgcc archives built for ring 0" "a UKL app link takes libgcc from the kit only" "${refusals[@]}"
+	"apps from Debian sources built for ring 0")
+plan 10
 if [ ! -f "$libc" ] || [ ! -f "$libm" ]; then
 	for t in "no SYSCALL instruction in libc.a and libm.a" "libc.a calls __ukl_syscall" "no red-zone access in libc.a and libm.a" "libc.a and libm.a use the kernel code model" "${libgcc_tests[@]}"; do
 		skip "$t" "$libc or $libm was not built (make glibc)"
@@ -138,6 +142,34 @@ else
 	not_ok "a UKL app link takes libgcc from the kit only"
 	diag "$(head -n 20 <<<"$problems")"
 fi
+
+# Objects that enter the kernel other than by "call __ukl_syscall" are
+# refused at link time, with the object and function named (issue 12).
+# refused_link NAME EXPECTED C_SOURCE: ukl-link of the source's object fails
+# and says EXPECTED.
+refused_link() {
+	local dir out
+	dir=$(mktemp -d)
+	printf '%s\n' "int main(void) { return 0; }" "$3" >"$dir/bad.c"
+	if ! gcc -O2 $UKL_RING0_CFLAGS -isystem "$sysroot/include" -c -o "$dir/bad.o" "$dir/bad.c" 2>"$dir/log"; then
+		not_ok "$1 (the test object did not compile)"
+		diag "$(cat "$dir/log")"
+	elif out=$(scripts/ukl-link "$dir/bad-ukl.o" "$sysroot" bad "$dir/bad.o" 2>&1); then
+		not_ok "$1 (it linked)"
+	elif grep -qF -- "$2" <<<"$out" && grep -qF "$dir/bad.o" <<<"$out" && [ ! -f "$dir/bad-ukl.o" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "$out"
+	fi
+	rm -rf "$dir"
+}
+refused_link "${refusals[0]}" "raw_getpid: syscall" \
+	'long raw_getpid(void) { long r; asm volatile("syscall" : "=a"(r) : "0"(39L) : "rcx", "r11", "memory"); return r; }'
+refused_link "${refusals[1]}" "tail_enter: jmp" \
+	'void tail_enter(void) { asm volatile("jmp __ukl_syscall"); }'
+refused_link "${refusals[2]}" "outside code (a function pointer?)" \
+	'extern char __ukl_syscall[]; void *entry_pointer = __ukl_syscall;'
 
 # Apps built by their own build systems (scripts/app-cc ukl): every
 # compilation unit has the kernel flags, and no function touches the red
