@@ -15,8 +15,13 @@
 #                     markers, the exit port), quotes removed
 #   result_value FILE KEY  the last value of KEY in a key=value file (a
 #                     boot result of scripts/boot, an image manifest)
-#   cpus_problem VALUE   why VALUE is not a CPU count the kit's kernels
-#                     run (1 to their CONFIG_NR_CPUS), or nothing
+#   cpus_problem VALUE CONFIG...   why VALUE is not a CPU count that a
+#                     kernel made of these config files (fragments in merge
+#                     order, or an image's config) runs: 1 to its last
+#                     CONFIG_NR_CPUS, 1 without CONFIG_SMP; or nothing
+#   image_name APP LEVEL   the image directory's name for a matrix entry
+#                     (scripts/images list): APP-LEVEL, or APP-L-debug for
+#                     LEVEL L+debug
 #   kit_commit, qemu_version, host_cpu   a run's context for benches: the
 #                     checkout's commit (-dirty with changes), QEMU's
 #                     version, the host CPU's model
@@ -33,10 +38,14 @@ ukl_h() {
 	echo "$v"
 }
 cpus_problem() {
-	local max
-	max=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$kit_top/configs/base.config")
-	[[ $1 =~ ^[1-9][0-9]*$ ]] && (($1 <= max)) ||
-		echo "CPUS='$1' is not a whole number from 1 to $max (CONFIG_NR_CPUS of configs/base.config)"
+	local value=$1 max
+	shift
+	max=$(sed -n -e 's/^CONFIG_NR_CPUS=//p' -e 's/^# CONFIG_SMP is not set$/1/p' "$@" | tail -n 1)
+	[[ $value =~ ^[1-9][0-9]*$ ]] && ((value <= ${max:-1})) ||
+		echo "CPUS='$value' is not a whole number from 1 to ${max:-1} (CONFIG_NR_CPUS or CONFIG_SMP of ${*#"$kit_top/"})"
+}
+image_name() {
+	if [[ $2 == *+debug ]]; then echo "$1-${2%+debug}-debug"; else echo "$1-$2"; fi
 }
 kit_commit() {
 	local c

@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 21
+plan 24
 export VERDICT=$O/host/verdict QEMU=$PWD/tests/fixtures/fake-qemu ACCEL=tcg
 work=$(mktemp -d)
 trap 'kill $(cat "$work/qemu-pids" 2>/dev/null) 2>/dev/null; pkill -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -18,6 +18,7 @@ image=$work/out/images/toy-base
 mkdir -p "$image" "$work/sys/kvm_intel"
 : >"$image/bzImage"
 echo 'ukl.exit_port=0xf4' >"$image/cmdline"
+echo 'CONFIG_NR_CPUS=8' >"$image/config"
 : >"$work/kvm"
 
 # boot ARG...: run the harness; sets $out (stdout and stderr) and $rc.
@@ -42,6 +43,8 @@ refused "an unknown --accel is refused" --accel xen "$image" -- "unknown acceler
 refused "a bad --forward port is refused" --forward 6379:abc "$image" -- "--forward takes HOSTPORT:GUESTPORT"
 refused "an unwritable --log is refused" --log /nonexistent/dir/x.log "$image" -- "cannot write the console log /nonexistent/dir/x.log"
 mkdir -p "$work/incomplete" && : >"$work/incomplete/bzImage"
+cp -r "$image" "$work/no-config" && rm "$work/no-config/config"
+cp -r "$image" "$work/up" && printf '%s\n' '# CONFIG_SMP is not set' 'CONFIG_NR_CPUS=1' >"$work/up/config"
 refused "an image without a cmdline file is refused" "$work/incomplete" -- "cmdline missing"
 
 : >"$FAKE_QEMU_ARGS"
@@ -49,6 +52,9 @@ boot --dry-run --mem 512M "$image" -- exit 3
 check "--dry-run prints the QEMU command and runs nothing" \
 	eval '[ "$rc" = 0 ] && has " -m 512M " && has "-accel tcg" && has "\ --\ exit\ 3 " && ! qemu_ran'
 refused "a bad --cpus is refused before QEMU starts" --cpus 0 "$image" -- "--cpus: CPUS='0' is not a whole number from 1 to"
+refused "an image without a config file is refused" --cpus 2 "$work/no-config" -- "config missing"
+refused "--cpus above the image's CONFIG_NR_CPUS is refused" --cpus 9 "$image" -- "--cpus: CPUS='9' is not a whole number from 1 to 8"
+refused "--cpus 2 for an image without SMP is refused" --cpus 2 "$work/up" -- "--cpus: CPUS='2' is not a whole number from 1 to 1"
 boot --dry-run --cpus 2 "$image"
 check "--cpus 2: two CPUs, one socket each (SeaBIOS's MP table), one host thread each" \
 	eval '[ "$rc" = 0 ] && has " -smp 2\\,sockets=2 " && has "-accel tcg\\,thread=multi "'

@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 35
+plan 37
 work=$(mktemp -d)
 cxx_app=apps/zz-cxx-probe-$$
 trap 'rm -rf "$work" "$cxx_app"' EXIT
@@ -50,6 +50,8 @@ refused "MEM=lots is refused before building" "MEM='lots' is not a size" run MEM
 refused "CPUS=0 is refused before building" "CPUS='0' is not a whole number from 1 to 8" run CPUS=0 "$fresh"
 refused "CPUS=9, above CONFIG_NR_CPUS, is refused before building" "CPUS='9' is not a whole number from 1 to 8" run CPUS=9 "$fresh"
 refused "CPUS=two is refused before building" "CPUS='two' is not a whole number" image CPUS=two "$fresh"
+refused "CPUS=2 at nss, whose kernel has no SMP, is refused before building" "CPUS='2' is not a whole number from 1 to 1" run LEVEL=nss CPUS=2 "$fresh"
+refused "KERNEL_DEBUG=yes is refused before building" "KERNEL_DEBUG='yes' must be 0 or 1" image KERNEL_DEBUG=yes "$fresh"
 refused "ACCEL=xen is refused before building" "unknown ACCEL 'xen'" run ACCEL=xen "$fresh"
 refused "HOST_PORT=abc is refused before building" "HOST_PORT='abc' is not a TCP port" run APP=redis HOST_PORT=abc "$fresh"
 refused "BENCH_APPS='*' is refused as itself, not as the checkout's file names" "unknown BENCH_APPS '*'; the apps" bench-boot "BENCH_APPS=*" "$fresh"
