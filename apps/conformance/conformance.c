@@ -722,11 +722,21 @@ static void on_usr1_bad_return(int sig, siginfo_t *info, void *context)
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)0x8000000000000000UL;
 }
 
+/* Raise SIGUSR1; 1 if a fault handler (on_segv) ended it by a jump. */
+static int usr1_ends_in_fault(void)
+{
+	if (sigsetjmp(segv_jump, 1) == 0) {
+		raise(SIGUSR1);
+		return 0;
+	}
+	return 1;
+}
+
 static const char *raise_expecting_segv(void (*action)(int, siginfo_t *, void *), void (*handler)(int))
 {
 	struct sigaction usr1 = { .sa_flags = SA_SIGINFO }, segv = { .sa_handler = on_segv };
 	struct sigaction old_usr1, old_segv;
-	volatile int faulted = 0;
+	int faulted;
 
 	if (action)
 		usr1.sa_sigaction = action;
@@ -734,10 +744,7 @@ static const char *raise_expecting_segv(void (*action)(int, siginfo_t *, void *)
 		usr1.sa_handler = handler;
 	CHECK(sigaction(SIGUSR1, &usr1, &old_usr1) == 0, "sigaction failed");
 	CHECK(sigaction(SIGSEGV, &segv, &old_segv) == 0, "sigaction failed");
-	if (sigsetjmp(segv_jump, 1) == 0)
-		raise(SIGUSR1);
-	else
-		faulted = 1;
+	faulted = usr1_ends_in_fault();
 	sigaction(SIGUSR1, &old_usr1, NULL);
 	sigaction(SIGSEGV, &old_segv, NULL);
 	CHECK(faulted, "no SIGSEGV");
@@ -752,6 +759,43 @@ static const char *test_bad_handler(void)
 static const char *test_bad_sigreturn(void)
 {
 	return raise_expecting_segv(on_usr1_bad_return, NULL);
+}
+
+/*
+ * rt_sigreturn to a non-canonical stack pointer: stock faults on the first
+ * push (SIGBUS), a UKL app is refused at the sigreturn (SIGSEGV); either is
+ * caught on an alternate stack, as the app's own stack is unusable.  In
+ * ring 0 without the check the push faults on that very stack: a double
+ * fault.  The alternate stack is static, so a UKL app's is in its .bss.
+ */
+static void on_usr1_bad_stack(int sig, siginfo_t *info, void *context)
+{
+	ucontext_t *uc = context;
+
+	(void)sig;
+	(void)info;
+	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)0x8000000000000000UL;
+}
+
+static const char *test_bad_sigreturn_stack(void)
+{
+	static char altstack[64 * 1024] __attribute__((aligned(16)));
+	stack_t alt = { .ss_sp = altstack, .ss_size = sizeof(altstack) }, old_alt;
+	struct sigaction usr1 = { .sa_sigaction = on_usr1_bad_stack, .sa_flags = SA_SIGINFO };
+	struct sigaction fault = { .sa_handler = on_segv, .sa_flags = SA_ONSTACK };
+	struct sigaction old_usr1, old_segv, old_bus;
+	int faulted;
+
+	CHECK(sigaltstack(&alt, &old_alt) == 0, "sigaltstack failed");
+	CHECK(sigaction(SIGUSR1, &usr1, &old_usr1) == 0 && sigaction(SIGSEGV, &fault, &old_segv) == 0 &&
+	      sigaction(SIGBUS, &fault, &old_bus) == 0, "sigaction failed");
+	faulted = usr1_ends_in_fault();
+	sigaction(SIGUSR1, &old_usr1, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaltstack(&old_alt, NULL);
+	CHECK(faulted, "neither SIGSEGV nor SIGBUS");
+	return NULL;
 }
 
 /*
@@ -908,6 +952,7 @@ static const struct {
 	{ "int3 and the trap flag give SIGTRAP", test_debug_traps },
 	{ "a signal handler at an unmapped address gives SIGSEGV", test_bad_handler },
 	{ "rt_sigreturn to a non-canonical address gives SIGSEGV", test_bad_sigreturn },
+	{ "rt_sigreturn to a non-canonical stack pointer gives a signal", test_bad_sigreturn_stack },
 	{ "/proc/self/syscall shows the read in progress", test_proc_syscall },
 	{ "6 MiB of stack by recursion", test_deep_stack },
 	{ "mmap, mprotect PROT_NONE caught as SIGSEGV, munmap", test_mmap_mprotect },
