@@ -18,13 +18,20 @@ UKL := $(filter-out stock,$(LEVEL))
 # files use (asm/ukl.h in the patched tree), so switching levels rebuilds
 # those files and relinks.
 APP_FRAGMENT := $(wildcard apps/$(APP)/app.config)
-FRAGMENTS := configs/base.config configs/levels/$(LEVEL).config $(APP_FRAGMENT)
-KERNEL_BUILD := $(O)/build/linux-$(if $(UKL),ukl,stock)$(if $(APP_FRAGMENT),-$(APP))
+# KERNEL_DEBUG=1: the debug fragment last; its kernels, configs, app builds
+# and images are apart from the others (names end in -debug).
+DEBUG_SUFFIX := $(if $(filter 1,$(KERNEL_DEBUG)),-debug)
+FRAGMENTS := configs/base.config configs/levels/$(LEVEL).config $(APP_FRAGMENT) $(if $(DEBUG_SUFFIX),configs/debug.config)
+# A level that sets options beyond the UKL ones (nss turns SMP off) would
+# rebuild nearly everything on each switch: it has a build of its own.
+LEVEL_OWN_BUILD := $(shell grep -E '^(\# )?CONFIG_' configs/levels/$(LEVEL).config 2>/dev/null | \
+	grep -qvE 'CONFIG_(UNIKERNEL_LINUX|UKL_[A-Z0-9_]+)[= ]' && echo -$(LEVEL))
+KERNEL_BUILD := $(O)/build/linux-$(if $(UKL),ukl,stock)$(LEVEL_OWN_BUILD)$(if $(APP_FRAGMENT),-$(APP))$(DEBUG_SUFFIX)
 # The level's kernel configuration, made apart from the build that uses it:
 # an image stays up to date while the shared build serves other levels.
-LEVEL_CONFIG := $(O)/build/configs/$(LEVEL)$(if $(APP_FRAGMENT),-$(APP))/.config
-APP_BUILD := $(O)/build/apps/$(APP)-$(LEVEL)
-IMAGE_DIR := $(O)/images/$(APP)-$(LEVEL)
+LEVEL_CONFIG := $(O)/build/configs/$(LEVEL)$(if $(APP_FRAGMENT),-$(APP))$(DEBUG_SUFFIX)/.config
+APP_BUILD := $(O)/build/apps/$(APP)-$(LEVEL)$(DEBUG_SUFFIX)
+IMAGE_DIR := $(O)/images/$(APP)-$(LEVEL)$(DEBUG_SUFFIX)
 
 APP_SRCS := $(wildcard apps/$(APP)/*.c)
 # Apps built from Debian sources by their own build system: apps/APP/source
@@ -68,7 +75,7 @@ KMAKE = MAKEFLAGS= $(MAKE) -C $(LINUX_SRC) O=$(KERNEL_BUILD) ARCH=x86_64 \
 KBUILD_TIMESTAMP := Thu Jan  1 00:00:00 UTC 1970
 
 .DEFAULT_GOAL := image
-.PHONY: help deps pins-check image images kernel app glibc run test check check-series bench bench-syscall bench-app bench-soak bench-boot bench-size bench-memory distro-image host-tools clean distclean
+.PHONY: help deps pins-check image images kernel app glibc run test test-full check check-series bench bench-syscall bench-app bench-soak bench-boot bench-size bench-memory distro-image host-tools clean distclean
 
 help:
 	@echo 'Unikernel Linux kit'
@@ -87,6 +94,7 @@ help:
 	@echo '  run         build and boot APP at LEVEL under QEMU with ARGS'
 	@echo 'Test:'
 	@echo '  test        unit tests of the harness and boot tests (TAP)'
+	@echo '  test-full   test, plus nss, conformance at 4 CPUs and debug kernels at every SMP level (hours)'
 	@echo '  check       the host-only tests (seconds; no kernel, no QEMU)'
 	@echo '  check-series  build every prefix of patches/ (slow; run before sending patches)'
 	@echo 'Benchmark (results in $$(O)/bench/<time>/):'
@@ -115,6 +123,7 @@ help:
 	@echo '  ARGS=...      arguments for the app, e.g. ARGS="exit 3"'
 	@echo '  V=$(V)          1 shows every command'
 	@echo '  CPUS=1       guest CPUs (QEMU -smp), see scripts/boot --help'
+	@echo '  KERNEL_DEBUG=$(KERNEL_DEBUG) 1: add configs/debug.config (preemption, lockdep...); images APP-LEVEL-debug'
 	@echo '  TIMEOUT=, SILENCE=, MEM=   boot limits, see scripts/boot --help'
 	@echo '  RUNS=$(RUNS) QUICK=$(QUICK)  benchmark runs; QUICK=1: one run, shorter batches'
 	@echo '  HOST_PORT=   the host port `make run` forwards to a server app (default: its own)'
@@ -275,7 +284,7 @@ $(IMAGE_DIR)/bzImage: $(KERNEL_IMAGE_DEPS)
 # write-manifest CMDLINE: cmdline and manifest of IMAGE_DIR.
 define write-manifest
 	$(Q)echo $(1) >$(IMAGE_DIR)/cmdline
-	$(Q){ echo 'app=$(APP)'; echo 'level=$(LEVEL)'; echo 'ukl=$(if $(UKL),yes,no)'; \
+	$(Q){ echo 'app=$(APP)'; echo 'level=$(LEVEL)'; echo 'ukl=$(if $(UKL),yes,no)'; echo 'debug=$(if $(DEBUG_SUFFIX),yes,no)'; \
 	  echo "config_sha256=$$(sha256sum <$(IMAGE_DIR)/config | cut -d' ' -f1)"; \
 	  echo "cmdline=$$(cat $(IMAGE_DIR)/cmdline)"; echo 'port=$(APP_PORT)'; echo 'args=$(APP_DEFAULT_ARGS)'; \
 	  echo "commit=$$(git rev-parse --short HEAD 2>/dev/null)$$([ -z "$$(git status --porcelain 2>/dev/null)" ] || echo -dirty)"; \
@@ -322,13 +331,20 @@ images: host-tools
 # The image is made under the lock on O (a make of its own); the boot,
 # which may serve for hours, holds no lock.
 run:
-	$(Q)$(MAKE) --no-print-directory image APP=$(APP) LEVEL=$(LEVEL) O=$(O)
+	$(Q)$(MAKE) --no-print-directory image APP=$(APP) LEVEL=$(LEVEL) KERNEL_DEBUG=$(KERNEL_DEBUG) O=$(O)
 	$(if $(APP_PORT),@printf '>>> run: $(APP) serves 127.0.0.1:$(HOST_PORT); try: $(APP_CONNECT)\n' $(HOST_PORT))
 	$(Q)ACCEL=$(ACCEL) O=$(O) VERDICT=$(VERDICT) scripts/boot $(if $(APP_PORT),--forward $(HOST_PORT):$(APP_PORT) --timeout 0 --silence 0) \
 		$(IMAGE_DIR) -- $(or $(ARGS),$(APP_DEFAULT_ARGS))
 
 test: host-tools
 	$(Q)O=$(O) VERDICT=$(VERDICT) tests/run
+
+# Before resolving kernel work (hours under TCG): images of set test-full
+# (configs/matrix: nss, the debug kernels), conformance at 1, 2 and 4 CPUs
+# and with the debug fragment at every level that has SMP.
+test-full: host-tools
+	$(Q)O=$(O) VERDICT=$(VERDICT) TEST_SET=test-full TEST_CPUS="1 2 4" \
+		TEST_DEBUG_LEVELS="stock base byp ret ret-byp shortcut" tests/run
 
 # Host-only tests, in seconds: the verdict's golden logs, the bench tools,
 # the boot harness with a stand-in QEMU, refusals of bad input.
@@ -359,6 +375,7 @@ distro-image: $(DISTRO_KERNEL)/.stamp_extracted
 	$(Q)$(MAKE) --no-print-directory image APP=$(APP) LEVEL=stock O=$(O)
 	$(Q)mkdir -p $(DISTRO_IMAGE)
 	$(Q)cp $(DISTRO_KERNEL)/vmlinuz $(DISTRO_IMAGE)/bzImage
+	$(Q)cp $(DISTRO_KERNEL)/config $(DISTRO_IMAGE)/config
 	$(Q)cp $(O)/images/$(APP)-stock/initramfs.cpio $(O)/images/$(APP)-stock/app $(DISTRO_IMAGE)/
 	$(Q)$(LINUX_SRC)/scripts/extract-vmlinux $(DISTRO_IMAGE)/bzImage >$(DISTRO_IMAGE)/vmlinux.tmp
 	$(Q)strip -o $(DISTRO_IMAGE)/vmlinux.stripped $(DISTRO_IMAGE)/vmlinux.tmp

@@ -5,14 +5,15 @@
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
+. scripts/kit.sh # image_name
 
-# The images the tests need: set "test" of configs/matrix, built by
+# The images the tests need: set $TEST_SET (default test) of configs/matrix, built by
 # scripts/images (grouped by level, one log and status per image).
-mapfile -t images < <(scripts/images list test)
-plan $((${#images[@]} + 8))
+mapfile -t images < <(scripts/images list "${TEST_SET:-test}")
+plan $((${#images[@]} + 11))
 
 mkdir -p "$O/logs"
-scripts/images build test >"$O/logs/build-test-set.log" 2>&1
+scripts/images build "${TEST_SET:-test}" >"$O/logs/build-test-set.log" 2>&1
 for image in "${images[@]}"; do
 	read -r app level <<<"$image"
 	log=$O/logs/build-$app-$level.log
@@ -28,13 +29,25 @@ done
 bad_manifests=()
 for image in "${images[@]}"; do
 	read -r app level <<<"$image"
-	m=$O/images/$app-$level/manifest
-	grep -qx "app=$app" "$m" 2>/dev/null && grep -qx "level=$level" "$m" && grep -qE '^config_sha256=[0-9a-f]{64}$' "$m" &&
-		grep -q '^source=linux-source' "$m" && { [ "$level" = stock ] || grep -q '^source=gcc-12-source' "$m"; } && [ "$(sed -n 's/^cmdline=//p' "$m")" = "$(cat "$O/images/$app-$level/cmdline")" ] ||
-		bad_manifests+=("$app-$level")
+	dir=$O/images/$(image_name "$app" "$level") m=$dir/manifest debug=no
+	[[ $level != *+debug ]] || debug=yes level=${level%+debug}
+	grep -qx "app=$app" "$m" 2>/dev/null && grep -qx "level=$level" "$m" && grep -qx "debug=$debug" "$m" &&
+		grep -qE '^config_sha256=[0-9a-f]{64}$' "$m" &&
+		grep -q '^source=linux-source' "$m" && { [ "$level" = stock ] || grep -q '^source=gcc-12-source' "$m"; } && [ "$(sed -n 's/^cmdline=//p' "$m")" = "$(cat "$dir/cmdline")" ] ||
+		bad_manifests+=("${dir##*/}")
 done
 check "every image has a manifest: app, level, config hash, command line, sources${bad_manifests:+ (bad: ${bad_manifests[*]})}" \
 	test ${#bad_manifests[@]} = 0
+
+# objtool checks the entry code's unwind hints, and with DEBUG_ENTRY (the
+# debug kernels) that noinstr code calls nothing instrumentable: a warning
+# there is a defect.  The build logs of this run carry make's warnings.
+objtool_warnings=$(for image in "${images[@]}"; do
+	read -r app level <<<"$image"
+	grep -h 'objtool:' "$O/logs/build-$app-$level.log" 2>/dev/null
+done | sort -u)
+check "no objtool warning in the kernel builds${objtool_warnings:+: $(head -n 3 <<<"$objtool_warnings" | tr '\n' ' ')}" \
+	test -z "$objtool_warnings"
 
 # app_change_keeps LEVEL KERNEL_FILE PRODUCT NAME: after a change to hello,
 # rebuilding hello-LEVEL leaves KERNEL_FILE as it was and PRODUCT newer.
@@ -113,20 +126,36 @@ else
 fi
 rm -rf "$toy"
 
-# A requested option that olddefconfig drops is an error listing it.
-if [ -d "$O/src/linux" ]; then
+# kconfig_refuses NAME EXPECTED FRAGMENT_LINE...: scripts/kconfig stops with
+# EXPECTED for configs/base.config plus these lines (one fragment).
+kconfig_refuses() {
+	local name=$1 expected=$2 frag out rc
+	shift 2
+	if [ ! -d "$O/src/linux" ]; then
+		skip "$name" "no extracted kernel tree"
+		return
+	fi
 	frag=$(mktemp --suffix=.config)
-	echo "CONFIG_VIRTIO_BLK=y" >"$frag" # needs CONFIG_BLK_DEV, which is off
+	printf '%s\n' "$@" >"$frag"
 	out=$(scripts/kconfig "$O/src/linux" "$O/build/kconfig-reject-test" configs/base.config "$frag" 2>&1)
 	rc=$?
 	rm -rf "$frag" "$O/build/kconfig-reject-test"
-	if [ $rc != 0 ] && grep -q "CONFIG_VIRTIO_BLK=y (got: absent)" <<<"$out"; then
-		ok "a config option that does not survive olddefconfig is an error"
+	if [ $rc != 0 ] && grep -qF "$expected" <<<"$out"; then
+		ok "$name"
 	else
-		not_ok "a config option that does not survive olddefconfig is an error (rc $rc)"
+		not_ok "$name (rc $rc)"
 		diag "$out"
 	fi
-else
-	skip "a config option that does not survive olddefconfig is an error" "no extracted kernel tree"
-fi
+}
+
+# A requested option that olddefconfig drops is an error listing it.
+kconfig_refuses "a config option that does not survive olddefconfig is an error" \
+	"CONFIG_VIRTIO_BLK=y (got: absent)" CONFIG_VIRTIO_BLK=y # needs CONFIG_BLK_DEV, which is off
+# Configurations UKL cannot serve are refused by Kconfig (issue 12): the
+# int $0x80 entry swaps GS unconditionally, and a sleeping call on the
+# app's stack leaves objects other CPUs cannot reach.
+kconfig_refuses "UKL cannot be combined with IA32_EMULATION" "CONFIG_UNIKERNEL_LINUX=y (got:" \
+	CONFIG_IA32_EMULATION=y CONFIG_UNIKERNEL_LINUX=y
+kconfig_refuses "UKL_NO_STACK_SWITCH cannot be combined with SMP" "CONFIG_UKL_NO_STACK_SWITCH=y (got: absent)" \
+	$(grep -v '^#' configs/levels/ret-byp.config) CONFIG_UKL_NO_STACK_SWITCH=y
 tap_done
