@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # The images the tests need: set $TEST_SET (default test) of configs/matrix, built by
 # scripts/images (grouped by level, one log and status per image).
 mapfile -t images < <(scripts/images list "${TEST_SET:-test}")
-plan $((${#images[@]} + 11))
+plan $((${#images[@]} + 12))
 
 mkdir -p "$O/logs"
 scripts/images build "${TEST_SET:-test}" >"$O/logs/build-test-set.log" 2>&1
@@ -152,10 +152,13 @@ kconfig_refuses() {
 kconfig_refuses "a config option that does not survive olddefconfig is an error" \
 	"CONFIG_VIRTIO_BLK=y (got: absent)" CONFIG_VIRTIO_BLK=y # needs CONFIG_BLK_DEV, which is off
 # Configurations UKL cannot serve are refused by Kconfig (issue 12): the
-# int $0x80 entry swaps GS unconditionally, and a sleeping call on the
-# app's stack leaves objects other CPUs cannot reach.
+# int $0x80 entry swaps GS unconditionally, migration can unmap a populated
+# app stack page, and a sleeping call on the app's stack leaves objects
+# other CPUs cannot reach.
 kconfig_refuses "UKL cannot be combined with IA32_EMULATION" "CONFIG_UNIKERNEL_LINUX=y (got:" \
 	CONFIG_IA32_EMULATION=y CONFIG_UNIKERNEL_LINUX=y
+kconfig_refuses "UKL cannot be combined with page migration (compaction)" "CONFIG_UNIKERNEL_LINUX=y (got:" \
+	CONFIG_COMPACTION=y CONFIG_UNIKERNEL_LINUX=y
 kconfig_refuses "UKL_NO_STACK_SWITCH cannot be combined with SMP" "CONFIG_UKL_NO_STACK_SWITCH=y (got: absent)" \
 	$(grep -v '^#' configs/levels/ret-byp.config) CONFIG_UKL_NO_STACK_SWITCH=y
 tap_done

@@ -710,6 +710,28 @@ static const char *test_debug_traps(void)
 }
 
 /*
+ * The trap flag set across a system call: the call works and the app gets
+ * SIGTRAP (on stock after the SYSCALL; a UKL app's entry clears TF, as
+ * SYSCALL's flag mask does, and its IRET gives it back), never a kernel
+ * warning about single-stepping the kernel.
+ */
+static const char *test_trap_flag_syscall(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO }, old;
+	pid_t want = getppid(), got;
+
+	traps = 0;
+	CHECK(sigaction(SIGTRAP, &sa, &old) == 0, "sigaction failed");
+	asm volatile("pushfq; orq $0x100, (%%rsp); popfq" ::: "memory", "cc");
+	got = getppid();
+	asm volatile("nop; nop" ::: "memory");
+	sigaction(SIGTRAP, &old, NULL);
+	CHECK(got == want, "getppid gave another answer while single-stepping");
+	CHECK(traps >= 1, "no SIGTRAP");
+	return NULL;
+}
+
+/*
  * Returns the app cannot make: a handler at an unmapped address, and
  * rt_sigreturn to a non-canonical one, give SIGSEGV (not a kernel crash).
  */
@@ -950,6 +972,7 @@ static const struct {
 	{ "pthread_kill of a thread spinning on another CPU runs its handler there", test_smp_signal_spinner },
 	{ "a thread that makes no system call is migrated between CPUs", test_smp_migration },
 	{ "int3 and the trap flag give SIGTRAP", test_debug_traps },
+	{ "the trap flag across a system call gives SIGTRAP", test_trap_flag_syscall },
 	{ "a signal handler at an unmapped address gives SIGSEGV", test_bad_handler },
 	{ "rt_sigreturn to a non-canonical address gives SIGSEGV", test_bad_sigreturn },
 	{ "rt_sigreturn to a non-canonical stack pointer gives a signal", test_bad_sigreturn_stack },
