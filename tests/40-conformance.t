@@ -51,7 +51,7 @@ for group in "${groups[@]}"; do
 		image=$O/images/$name
 		label="$level, CPUS=$cpus"
 		if [ ! -f "$image/bzImage" ]; then
-			skip "conformance boots at $label" "image $name was not built"
+			skip "conformance boots at $label" "image $name was not built (not in set ${TEST_SET:-test} of configs/matrix? make test-full has every level)"
 			continue
 		fi
 		why=$(cpus_problem "$cpus" "$image/config")

@@ -19,7 +19,7 @@ for level in "${levels[@]}"; do
 	has_option "$level" CONFIG_UKL_SHORTCUT_ENTRY && shortcut=yes
 	has_option "$level" CONFIG_UKL_TCP_SHORTCUT && tcp=yes
 	if [ ! -f "$image/bzImage" ]; then
-		for ((i = 0; i < ncases; i++)); do skip "ukl-api at $level" "image ukl-api-$level was not built"; done
+		for ((i = 0; i < ncases; i++)); do skip "ukl-api at $level" "image ukl-api-$level was not built (not in set ${TEST_SET:-test} of configs/matrix? make test-full has every level)"; done
 		continue
 	fi
 	log=$O/logs/ukl-api-$level
