@@ -161,4 +161,7 @@ kconfig_refuses "UKL cannot be combined with page migration (compaction)" "CONFI
 	CONFIG_COMPACTION=y CONFIG_UNIKERNEL_LINUX=y
 kconfig_refuses "UKL_NO_STACK_SWITCH cannot be combined with SMP" "CONFIG_UKL_NO_STACK_SWITCH=y (got: absent)" \
 	$(grep -v '^#' configs/levels/ret-byp.config) CONFIG_UKL_NO_STACK_SWITCH=y
+kconfig_refuses "UKL_NO_STACK_SWITCH cannot be combined with cpuidle (it switches to init_mm)" \
+	"CONFIG_UKL_NO_STACK_SWITCH=y (got: absent)" \
+	$(sed '/^# CONFIG_.* is not set$/b; /^#/d' configs/levels/nss.config) CONFIG_CPU_IDLE=y
 tap_done

@@ -949,6 +949,27 @@ static const char *test_uname(void)
 	return NULL;
 }
 
+/*
+ * The first SO_TIMESTAMP socket turns a static key on from a workqueue,
+ * and the kernel patches its text through a temporary mm.  A sleeping
+ * thread's timer that fires afterwards, while the CPU is idle, must still
+ * reach the sleeper's state (at nss it lives on the app's stack, which
+ * only the app's mm maps).
+ */
+static const char *test_sleep_after_text_patch(void)
+{
+	int on = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	CHECK(fd >= 0, "socket failed");
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on)) == 0,
+	      "setsockopt SO_TIMESTAMP failed");
+	nap_ms(50);
+	close(fd);
+	nap_ms(50);
+	return NULL;
+}
+
 static const struct {
 	const char *name;
 	const char *(*run)(void);
@@ -961,6 +982,7 @@ static const struct {
 	{ "file I/O on tmpfs", test_tmpfs_files },
 	{ "pipe", test_pipe },
 	{ "clock_gettime and nanosleep", test_clock_nanosleep },
+	{ "a timer wakes a sleeper after the kernel patched its text", test_sleep_after_text_patch },
 	{ "8 pthreads: mutex, condvar, TLS, join", test_threads },
 	{ "futex wait and wake", test_futex },
 	{ "sigaction and raise", test_sigaction_raise },
