@@ -732,6 +732,25 @@ static const char *test_trap_flag_syscall(void)
 }
 
 /*
+ * NT (nested task) is an ordinary flag to the app, but IRET with NT set
+ * faults: SYSCALL's flag mask clears it for the kernel and SYSRET or IRET
+ * gives it back.  It must come back from a system call, without a crash.
+ */
+static const char *test_nt_flag_syscall(void)
+{
+	unsigned long flags;
+	pid_t want = getppid(), got;
+
+	asm volatile("pushfq; orq $0x4000, (%%rsp); popfq" ::: "memory", "cc");
+	got = getppid();
+	asm volatile("pushfq; popq %0; pushq %0; andq $~0x4000, (%%rsp); popfq"
+		     : "=r"(flags) : : "memory", "cc");
+	CHECK(got == want, "getppid gave another answer with NT set");
+	CHECK(flags & 0x4000, "NT did not come back from the system call");
+	return NULL;
+}
+
+/*
  * Returns the app cannot make: a handler at an unmapped address, and
  * rt_sigreturn to a non-canonical one, give SIGSEGV (not a kernel crash).
  */
@@ -995,6 +1014,7 @@ static const struct {
 	{ "a thread that makes no system call is migrated between CPUs", test_smp_migration },
 	{ "int3 and the trap flag give SIGTRAP", test_debug_traps },
 	{ "the trap flag across a system call gives SIGTRAP", test_trap_flag_syscall },
+	{ "the NT flag comes back from a system call", test_nt_flag_syscall },
 	{ "a signal handler at an unmapped address gives SIGSEGV", test_bad_handler },
 	{ "rt_sigreturn to a non-canonical address gives SIGSEGV", test_bad_sigreturn },
 	{ "rt_sigreturn to a non-canonical stack pointer gives a signal", test_bad_sigreturn_stack },
