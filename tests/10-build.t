@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # The images the tests need: set $TEST_SET (default test) of configs/matrix, built by
 # scripts/images (grouped by level, one log and status per image).
 mapfile -t images < <(scripts/images list "${TEST_SET:-test}")
-plan $((${#images[@]} + 12))
+plan $((${#images[@]} + 13))
 
 mkdir -p "$O/logs"
 scripts/images build "${TEST_SET:-test}" >"$O/logs/build-test-set.log" 2>&1

@@ -40,6 +40,11 @@ for group in "${groups[@]}"; do
 done
 plan $n
 
+# Only the images of the set count: an image of another set left in $O
+# (nss from make test-full, say) may predate the suite's cases.
+set_name=${TEST_SET:-test}
+in_set=" $(scripts/images list "$set_name" | awk '$1 == "conformance" { print $2 }' | tr '\n' ' ') "
+
 declare -A result
 mkdir -p "$O/logs"
 for group in "${groups[@]}"; do
@@ -50,8 +55,12 @@ for group in "${groups[@]}"; do
 		name=$(image_name conformance "$level")
 		image=$O/images/$name
 		label="$level, CPUS=$cpus"
+		if [[ $in_set != *" $level "* ]]; then
+			skip "conformance boots at $label" "not in set $set_name of configs/matrix (make test-full has every level)"
+			continue
+		fi
 		if [ ! -f "$image/bzImage" ]; then
-			skip "conformance boots at $label" "image $name was not built (not in set ${TEST_SET:-test} of configs/matrix? make test-full has every level)"
+			skip "conformance boots at $label" "image $name was not built"
 			continue
 		fi
 		why=$(cpus_problem "$cpus" "$image/config")
