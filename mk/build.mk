@@ -341,10 +341,12 @@ test: host-tools
 
 # Before resolving kernel work (hours under TCG): images of set test-full
 # (configs/matrix: nss, the debug kernels), conformance at 1, 2 and 4 CPUs
-# and with the debug fragment at every level that has SMP.
+# and with the debug fragment at every level that has SMP, Redis's suite at
+# base too.
 test-full: host-tools
 	$(Q)O=$(O) VERDICT=$(VERDICT) TEST_SET=test-full TEST_CPUS="1 2 4" \
-		TEST_DEBUG_LEVELS="stock base byp ret ret-byp shortcut" tests/run
+		TEST_DEBUG_LEVELS="stock base byp ret ret-byp shortcut" \
+		REDIS_TEST_LEVELS="stock base shortcut" tests/run
 
 # Host-only tests, in seconds: the verdict's golden logs, the bench tools,
 # the boot harness with a stand-in QEMU, refusals of bad input.
