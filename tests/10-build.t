@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # The images the tests need: set $TEST_SET (default test) of configs/matrix, built by
 # scripts/images (grouped by level, one log and status per image).
 mapfile -t images < <(scripts/images list "${TEST_SET:-test}")
-plan $((${#images[@]} + 13))
+plan $((${#images[@]} + 14))
 
 mkdir -p "$O/logs"
 scripts/images build "${TEST_SET:-test}" >"$O/logs/build-test-set.log" 2>&1
@@ -164,4 +164,7 @@ kconfig_refuses "UKL_NO_STACK_SWITCH cannot be combined with SMP" "CONFIG_UKL_NO
 kconfig_refuses "UKL_NO_STACK_SWITCH cannot be combined with cpuidle (it switches to init_mm)" \
 	"CONFIG_UKL_NO_STACK_SWITCH=y (got: absent)" \
 	$(sed '/^# CONFIG_.* is not set$/b; /^#/d' configs/levels/nss.config) CONFIG_CPU_IDLE=y
+kconfig_refuses "UKL_NO_STACK_SWITCH cannot be combined with usermode helpers (another process's mm)" \
+	"CONFIG_UKL_NO_STACK_SWITCH=y (got: absent)" \
+	$(sed '/^# CONFIG_.* is not set$/b; /^#/d; /STATIC_USERMODEHELPER/d' configs/levels/nss.config)
 tap_done
