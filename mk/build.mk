@@ -63,6 +63,7 @@ UKL_CFLAGS := $(shell . scripts/ukl-flags && echo "$$UKL_RING0_CFLAGS") -isystem
 UKL_APP_OBJ := $(APP_BUILD)/app-ukl.o
 
 VERDICT := $(HOST_DIR)/verdict
+LISTEN_BACKLOG := $(HOST_DIR)/listen-backlog.so
 GEN_INIT_CPIO := $(HOST_DIR)/gen_init_cpio
 
 # The kernel's make runs with an empty MAKEFLAGS so that this Makefile's
@@ -89,7 +90,7 @@ help:
 	@echo '  app         build only the app for APP and LEVEL'
 	@echo '  glibc       build the UKL C library (static, kernel code model)'
 	@echo '  libgcc      build the UKL libgcc (the same way, from GCC 12 sources)'
-	@echo '  host-tools  build the host-side tools (console verdict, cpio writer)'
+	@echo '  host-tools  build the host-side tools (console verdict, cpio writer, QEMU listen backlog)'
 	@echo 'Run:'
 	@echo '  run         build and boot APP at LEVEL under QEMU with ARGS'
 	@echo 'Test:'
@@ -175,11 +176,15 @@ libgcc: $(LIBGCC_BUILD)/.stamp_built
 
 # --- host tools ------------------------------------------------------------
 
-host-tools: $(VERDICT) $(GEN_INIT_CPIO)
+host-tools: $(VERDICT) $(LISTEN_BACKLOG) $(GEN_INIT_CPIO)
 
 $(VERDICT): scripts/verdict.c $(UKL_LIB_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)gcc -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(LISTEN_BACKLOG): scripts/listen-backlog.c
+	$(Q)mkdir -p $(@D)
+	$(Q)gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
 # The kernel tree's own cpio writer: it makes /dev/console without root.
 $(GEN_INIT_CPIO): $(LINUX_SRC)/.stamp_patched
@@ -306,10 +311,10 @@ $(IMAGE_DIR)/app.o: $(UKL_APP_OBJ)
 	$(Q)cp $< $@
 
 ifeq ($(UKL),)
-image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(IMAGE_DIR)/app $(VERDICT)
+image: $(IMAGE_DIR)/bzImage $(IMAGE_DIR)/initramfs.cpio $(IMAGE_DIR)/app $(VERDICT) $(LISTEN_BACKLOG)
 	$(call write-manifest,rdinit=/init)
 else
-image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(IMAGE_DIR)/app.o $(VERDICT)
+image: $(IMAGE_DIR)/bzImage $(if $(APP_ROOTFS),$(IMAGE_DIR)/initramfs.cpio) $(IMAGE_DIR)/app.o $(VERDICT) $(LISTEN_BACKLOG)
 	$(if $(APP_ROOTFS),,$(Q)rm -f $(IMAGE_DIR)/initramfs.cpio)
 	$(call write-manifest,ukl.exit_port=$(UKL_EXIT_PORT) $(APP_UKL_CMDLINE))
 endif
@@ -351,7 +356,7 @@ test-full: host-tools
 # Host-only tests, in seconds: the verdict's golden logs, the bench tools,
 # the boot harness with a stand-in QEMU, refusals of bad input.
 CHECK_TESTS := tests/00-verdict.t tests/05-bench-tools.t tests/07-boot-harness.t tests/08-input.t tests/09-pins.t
-check: $(VERDICT)
+check: $(VERDICT) $(LISTEN_BACKLOG)
 	$(Q)O=$(O) VERDICT=$(VERDICT) tests/run $(CHECK_TESTS)
 
 # Every prefix of patches/ must build with the UKL options off, and each

@@ -3,8 +3,8 @@
 # host at stock and at UKL levels: libmemcached's protocol checker
 # (memccapable: ASCII and binary get/set/add/replace/delete/incr/decr/cas/
 # append/prepend/flush/stat), expiry and read-back over the ASCII protocol,
-# a client that hangs up in the middle of a request, and exit status 0 on
-# "shutdown".  Every UKL level must pass exactly the checks stock passes.
+# a client that hangs up in the middle of a request, 64 clients that
+# connect at once, and exit status 0 on "shutdown".  Every UKL level must pass exactly the checks stock passes.
 # Each level runs once on one CPU and once on two with two worker threads
 # (CPUS=2, memcached -t 2), so the workers run on both CPUs at once.
 set -u
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 levels=(${MEMCACHED_TEST_LEVELS:-stock base shortcut})
 runs=()
 for level in "${levels[@]}"; do runs+=("$level" "$level CPUS=2"); done
-plan_levels 4 "${levels[@]}" "${levels[@]}"
+plan_levels 5 "${levels[@]}" "${levels[@]}"
 mkdir -p "$O/logs"
 rm -f "$O"/logs/memcached-test-*.passed
 . apps/memcached/run # APP_ARGS, memcached_ascii
@@ -42,6 +42,26 @@ hangup_mid_request() {
 	[ "$got" = "$(printf '%s\n' END STORED "VALUE after 0 2" ok END)" ] || { echo "got '$got'"; return 1; }
 }
 
+# many_at_once PORT: 64 clients connect at the same moment and each asks
+# for the version.  Every connection is made in under 1 s (the host dropped
+# no SYN, which the client would resend after 1 s: scripts/listen-backlog.c)
+# and answered.
+many_at_once() {
+	local results slow answered
+	results=$(for ((i = 0; i < 64; i++)); do
+		(start=${EPOCHREALTIME/./}
+		 exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+		 ms=$(((${EPOCHREALTIME/./} - start) / 1000))
+		 printf 'version\r\n' >&3
+		 IFS= read -r -t 60 line <&3
+		 echo "$ms ${line%$'\r'}") &
+	done; wait)
+	slow=$(awk '$1 >= 1000' <<<"$results" | wc -l)
+	answered=$(grep -c '^[0-9]* VERSION ' <<<"$results")
+	[ "$slow" = 0 ] && [ "$answered" = 64 ] ||
+		{ echo "$answered of 64 answered, $slow took 1 s or more to connect; ms and answer per client:"; sort -n <<<"$results" | uniq -c; return 1; }
+}
+
 # check_with_reason NAME FUNCTION ARG: one case; a failure shows FUNCTION's output.
 check_with_reason() {
 	local why
@@ -54,6 +74,7 @@ for run in "${runs[@]}"; do
 	image=$O/images/memcached-$level
 	names=("memcached protocol check (memccapable) at $run" "memcached expiry and read-back at $run"
 		"memcached survives a client that hangs up mid-request at $run"
+		"memcached answers 64 clients that connect at once at $run"
 		"memcached at $run exits with status 0 on shutdown")
 	[ "$level" = stock ] || names+=("memcached at $run passes the same checks as stock")
 	if [ ! -f "$image/bzImage" ]; then
@@ -79,7 +100,8 @@ for run in "${runs[@]}"; do
 	fi
 	check_with_reason "${names[1]}" expiry_and_readback "$port"
 	check_with_reason "${names[2]}" hangup_mid_request "$port"
-	if server_stop 2>"$log.err"; then ok "${names[3]}"; else not_ok "${names[3]}"; diag "$(cat "$log.err")"; fi
-	[ "$level" = stock ] || same_as_stock "${names[4]}" "$O/logs/memcached-test-stock-cpus$cpus.passed" "$log.passed"
+	check_with_reason "${names[3]}" many_at_once "$port"
+	if server_stop 2>"$log.err"; then ok "${names[4]}"; else not_ok "${names[4]}"; diag "$(cat "$log.err")"; fi
+	[ "$level" = stock ] || same_as_stock "${names[5]}" "$O/logs/memcached-test-stock-cpus$cpus.passed" "$log.passed"
 done
 tap_done
