@@ -3,17 +3,19 @@
 # stock and byp writes the CSV with every case for both levels and both
 # modes and prints the table; bench/boot and bench/size measure hello at
 # stock and base; bench/app loads Redis and memcached at stock and base
-# (quick).  Performance targets are the benchmarks' to show, not this
+# (quick); bench/soak keeps them under load for $SOAK_TEST_SECONDS (60) s
+# each at stock and shortcut, steadily, and reads every key back.
+# Performance targets are the benchmarks' to show, not this
 # test's.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 7
+plan 8
 levels=(stock byp)
 for level in "${levels[@]}"; do
 	if [ ! -f "$O/images/syscall-bench-$level/bzImage" ]; then
-		for i in 1 2 3 4 5 6 7; do skip "bench" "image syscall-bench-$level was not built"; done
+		for i in 1 2 3 4 5 6 7 8; do skip "bench" "image syscall-bench-$level was not built"; done
 		exit 0
 	fi
 done
@@ -60,6 +62,18 @@ if ls "$O"/images/{redis,memcached}-{stock,base}/bzImage >/dev/null 2>&1; then
 	[ $tap_failed = 0 ] || diag "$(tail -n 20 <<<"$out")"
 else
 	skip "bench/app loads Redis and memcached" "redis or memcached images at stock and base were not built"
+fi
+
+soak_seconds=${SOAK_TEST_SECONDS:-60}
+if ls "$O"/images/{redis,memcached}-{stock,shortcut}/bzImage >/dev/null 2>&1; then
+	out=$(bench/soak "$O" "$dir/soak" "$soak_seconds" stock shortcut 2>&1)
+	rc=$?
+	# soak.csv: read_back is column 6, clean_exit 7, steady 11.
+	check "bench/soak: Redis and memcached under steady load for $soak_seconds s at stock and shortcut, every key back, clean exits" \
+		eval '[ $rc = 0 ] && [ "$(awk -F, "NR > 1 && \$6 == \"yes\" && \$7 == \"yes\" && \$11 == \"yes\"" "$dir/soak/soak.csv" | wc -l)" = 4 ]'
+	[ $rc = 0 ] || diag "$(tail -n 20 <<<"$out")"
+else
+	skip "bench/soak" "redis or memcached images at stock and shortcut were not built"
 fi
 rm -rf "$dir"
 tap_done

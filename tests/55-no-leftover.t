@@ -2,18 +2,20 @@
 # No guest outlives the script that started it: a script that boots a
 # server through scripts/server.sh and then ends by `die`, a failed
 # command under `set -e`, SIGTERM, SIGINT or SIGKILL leaves no QEMU
-# behind and frees the server's port; and bench/app, whose load generator
-# fails (a stand-in redis-benchmark that exits 1), stops with an error and
-# leaves nothing running either.  Uses the redis-stock image.
+# behind and frees the server's port; and bench/app and bench/soak, whose
+# load generator fails (a stand-in redis-benchmark that exits 1), stop with
+# the generator's error (the soak adds the host's TCP counters and the
+# guest's console) and leave nothing running either.  Uses the redis-stock
+# and memcached-stock images.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 ways=(die set-e TERM INT KILL)
-plan $((${#ways[@]} + 1))
+plan $((${#ways[@]} + 2))
 image=$O/images/redis-stock
-if [ ! -f "$image/bzImage" ]; then
-	for way in "${ways[@]}" bench-app; do skip "no QEMU left after $way" "image redis-stock was not built"; done
+if [ ! -f "$image/bzImage" ] || [ ! -f "$O/images/memcached-stock/bzImage" ]; then
+	for way in "${ways[@]}" bench-app bench-soak; do skip "no QEMU left after $way" "image redis-stock or memcached-stock was not built"; done
 	exit 0
 fi
 work=$(mktemp -d "$O/leftover-test.XXXXXX")
@@ -71,11 +73,24 @@ PATH=$work/bin:$PATH bench/app "$O" "$work/bench-app" 1 1 stock >"$work/bench-ap
 rc=$?
 # bench/app names its logs under RESULT_DIR/logs.
 why=$(settled bench-app/logs/redis-stock)
-if [ $rc != 0 ] && grep -q "redis-benchmark failed" "$work/bench-app.out" && [ -z "$why" ]; then
-	ok "bench/app whose load generator fails stops with an error and leaves no QEMU"
+if [ $rc != 0 ] && grep -q "redis-benchmark -c 1 -P 1 failed against redis at stock: stand-in redis-benchmark: failing on purpose" "$work/bench-app.out" && [ -z "$why" ]; then
+	ok "bench/app whose load generator fails stops with its error and leaves no QEMU"
 else
-	not_ok "bench/app whose load generator fails stops with an error and leaves no QEMU (status $rc)"
+	not_ok "bench/app whose load generator fails stops with its error and leaves no QEMU (status $rc)"
 	diag "$why"
 	diag "$(tail -n 5 "$work/bench-app.out")"
+fi
+
+PATH=$work/bin:$PATH bench/soak "$O" "$work/bench-soak" 5 stock >"$work/bench-soak.out" 2>&1
+rc=$?
+why=$(settled bench-soak/logs/redis-stock-soak)
+if [ $rc != 0 ] && grep -q "redis at stock: the load generator failed after [0-9]* s: stand-in redis-benchmark: failing on purpose" "$work/bench-soak.out" &&
+	grep -q "listen overflows, [0-9]* retransmitted segments; the guest's console, last lines: .*; console: .*/redis-stock-soak.console)" "$work/bench-soak.out" &&
+	[ -z "$why" ]; then
+	ok "bench/soak whose load generator fails stops with its error, the host's counters and the console, and leaves no QEMU"
+else
+	not_ok "bench/soak whose load generator fails stops with its error, the host's counters and the console, and leaves no QEMU (status $rc)"
+	diag "$why"
+	diag "$(tail -n 5 "$work/bench-soak.out")"
 fi
 tap_done
