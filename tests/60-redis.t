@@ -2,9 +2,11 @@
 # Redis (apps/redis, Debian's 7.0.15) in the guest, tested by its own test
 # suite from the host in external-server mode (apps/redis/testsuite) at
 # stock and at UKL levels ($REDIS_TEST_LEVELS: stock and the fastest level
-# in make test, base too in make test-full; a run takes 1.5 minutes): each
+# in make test, base too in make test-full; a run takes 2 minutes): each
 # run must pass, the server must exit with status 0 on SHUTDOWN, and every
-# UKL level must pass exactly the tests stock passes.
+# UKL level must pass exactly the tests stock passes.  A test that makes no
+# progress for 5 minutes fails the run (runtest --timeout; its default is
+# 20 minutes).
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
@@ -44,7 +46,7 @@ for level in "${levels[@]}"; do
 		for n in "${names[@]:1}"; do skip "$n" "the server did not start"; done
 		continue
 	fi
-	(cd "$tree" && ./runtest --host 127.0.0.1 --port "$(server_port)" --clients 1 \
+	(cd "$tree" && ./runtest --host 127.0.0.1 --port "$(server_port)" --clients 1 --timeout 300 \
 		"${units[@]}" "${skips[@]}") >"$log.out" 2>&1
 	rc=$?
 	passed_tests "$log.out" >"$log.passed"
