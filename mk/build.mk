@@ -105,7 +105,7 @@ help:
 	@echo '  bench-app      Redis (redis-benchmark) and memcached (memcaslap), stock and'
 	@echo '                 every level'
 	@echo '  bench-soak     Redis and memcached under load for SOAK seconds (600) per level,'
-	@echo '                 then every key read back and a clean exit (bench/soak)'
+	@echo '                 steady rounds, then every key read back and a clean exit (bench/soak)'
 	@echo '  bench-boot     time and guest instructions to the app, with Debian'"'"'s kernel'
 	@echo '  bench-size     bzImage, initramfs, vmlinux and app sizes'
 	@echo '  bench-memory   least guest RAM that runs the app (bisection)'
