@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 28
+plan 29
 export VERDICT=$O/host/verdict LISTEN_BACKLOG=$O/host/listen-backlog.so QEMU=$PWD/tests/fixtures/fake-qemu ACCEL=tcg
 work=$(mktemp -d)
 trap 'kill $(cat "$work/qemu-pids" 2>/dev/null) 2>/dev/null; pkill -f "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -85,6 +85,10 @@ LISTEN_BACKLOG=$work/none refused "--forward without the listen-backlog library 
 FAKE_QEMU=pass boot --quiet --forward 16379:6379 "$image"
 check "--forward runs QEMU with the listen-backlog library preloaded" \
 	eval '[ "$rc" = 0 ] && grep -q "^LD_PRELOAD=$LISTEN_BACKLOG .*hostfwd=tcp:127.0.0.1:16379-:6379" "$FAKE_QEMU_ARGS"'
+: >"$FAKE_QEMU_ARGS"
+boot --dry-run --forward 16379:6379 "$image"
+check "--forward serves the host's time to the guest and names it in the app's environment" \
+	eval '[ "$rc" = 0 ] && has ",guestfwd=tcp:10.0.2.100:37-cmd:date\ +%s.%N " && has "\ UKL_HOST_CLOCK=10.0.2.100:37"'
 : >"$FAKE_QEMU_ARGS"
 FAKE_QEMU=pass boot --quiet "$image"
 check "without --forward nothing is preloaded into QEMU" eval '[ "$rc" = 0 ] && qemu_ran && ! grep -q LD_PRELOAD "$FAKE_QEMU_ARGS"'

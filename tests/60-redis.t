@@ -4,7 +4,8 @@
 # stock and at UKL levels ($REDIS_TEST_LEVELS: stock and the fastest level
 # in make test, base too in make test-full; a run takes 2 minutes): each
 # run must pass, the server must exit with status 0 on SHUTDOWN, and every
-# UKL level must pass exactly the tests stock passes.  A test that makes no
+# UKL level must pass exactly the tests stock passes.  First, the guest's
+# clock must agree with the host's within 10 ms (ukl-lib/clock.c).  A test that makes no
 # progress for 5 minutes fails the run (runtest --timeout; its default is
 # 20 minutes).
 set -u
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 . scripts/server.sh
 
 levels=(${REDIS_TEST_LEVELS:-stock shortcut})
-plan_levels 2 "${levels[@]}"
+plan_levels 3 "${levels[@]}"
 
 tree=$O/src/apps/redis/redis
 units=() skips=()
@@ -31,9 +32,31 @@ rm -f "$O"/logs/redis-test-*.passed
 # passed_tests OUTPUT: the names of the tests runtest reported as ok.
 passed_tests() { sed 's/\x1b\[[0-9;]*m//g' "$1" | sed -n 's/^\[ok\]: \(.*\) ([0-9]* ms)$/\1/p' | sort; }
 
+# clock_offset PORT: the guest's clock minus the host's, in microseconds,
+# and the round trip of that reading: the best of 5 TIME commands on one
+# connection, each against the middle of its round trip.
+clock_offset() {
+	local i h0 h1 sec usec best_rtt= best_offset
+	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+	for i in 1 2 3 4 5; do
+		h0=${EPOCHREALTIME/./}
+		printf 'TIME\r\n' >&3
+		# *2, $10, SECONDS, $6, MICROSECONDS
+		read -r _ <&3 && read -r _ <&3 && read -r sec <&3 && read -r _ <&3 && read -r usec <&3 || return 1
+		h1=${EPOCHREALTIME/./}
+		sec=${sec%$'\r'} usec=${usec%$'\r'}
+		if [ -z "$best_rtt" ] || [ $((h1 - h0)) -lt "$best_rtt" ]; then
+			best_rtt=$((h1 - h0)) best_offset=$((sec * 1000000 + 10#$usec - (h0 + h1) / 2))
+		fi
+	done
+	exec 3>&-
+	echo "$best_offset $best_rtt"
+}
+
 for level in "${levels[@]}"; do
 	image=$O/images/redis-$level
-	names=("redis test suite at $level" "redis at $level exits with status 0 on SHUTDOWN")
+	names=("the guest's clock agrees with the host's within 10 ms at $level"
+		"redis test suite at $level" "redis at $level exits with status 0 on SHUTDOWN")
 	[ "$level" = stock ] || names+=("redis at $level passes the same tests as stock")
 	if [ ! -f "$image/bzImage" ] || [ ! -x "$tree/runtest" ]; then
 		for n in "${names[@]}"; do skip "$n" "image redis-$level or Redis's source tree was not built"; done
@@ -46,6 +69,14 @@ for level in "${levels[@]}"; do
 		for n in "${names[@]:1}"; do skip "$n" "the server did not start"; done
 		continue
 	fi
+	offset= rtt=
+	if read -r offset rtt < <(clock_offset "$(server_port)") && [ "${offset#-}" -le 10000 ]; then
+		ok "${names[0]} (off by $offset us, read with a $rtt us round trip)"
+	else
+		not_ok "${names[0]} (off by ${offset:-?} us, read with a ${rtt:-?} us round trip)"
+		diag "$(grep -a "clock" "$log.boot.console")"
+	fi
+	names=("${names[@]:1}")
 	(cd "$tree" && ./runtest --host 127.0.0.1 --port "$(server_port)" --clients 1 --timeout 300 \
 		"${units[@]}" "${skips[@]}") >"$log.out" 2>&1
 	rc=$?

@@ -72,4 +72,5 @@ __attribute__((constructor)) static void announce_start(void)
 	snprintf(line, sizeof(line), UKL_TSC_MARKER " %llu\n", (unsigned long long)__rdtsc());
 	put_line(line);
 	on_exit(report_exit, NULL);
+	ukl_clock_from_host();
 }

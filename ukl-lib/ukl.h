@@ -22,6 +22,21 @@
 /* I/O port of QEMU's isa-debug-exit device (scripts/boot sets iobase). */
 #define UKL_EXIT_PORT 0xf4
 
+/*
+ * The guest's wall clock from the host's (ukl-lib/clock.c).  When the guest
+ * has a NIC, scripts/boot serves the host's time at UKL_CLOCK_ADDRESS:
+ * UKL_CLOCK_PORT and names that place in the app's environment variable
+ * UKL_CLOCK_ENV (a kernel parameter); before main() the app sets its clock
+ * from it and prints UKL_CLOCK_MARKER with the round trip, in microseconds,
+ * that bounds the error (half of it at most).
+ */
+#define UKL_CLOCK_ENV "UKL_HOST_CLOCK"
+#define UKL_CLOCK_ADDRESS "10.0.2.100"
+#define UKL_CLOCK_PORT 37
+#define UKL_CLOCK_MARKER "ukl-kit: clock set from the host's, round trip us"
+/* Called by ukl-lib's start-up code; does nothing without UKL_CLOCK_ENV. */
+void ukl_clock_from_host(void);
+
 /* Bring up the loopback interface (down in a fresh guest); 0 or -1/errno. */
 int ukl_loopback_up(void);
 
