@@ -5,12 +5,15 @@
 # checks pointed at a fake module and device); a QEMU that refuses to start
 # is a qemu-error; the result file; no QEMU outlives the harness or the
 # script that started it; a QEMU left by an earlier run is named; --forward
-# preloads the listen-backlog library into QEMU, and that library works.
+# preloads the listen-backlog library into QEMU, and that library works;
+# --forward serves the host's time to the guest.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 plan 29
+# The checks of what QEMU is preloaded with assume nothing else is.
+unset LD_PRELOAD
 export VERDICT=$O/host/verdict LISTEN_BACKLOG=$O/host/listen-backlog.so QEMU=$PWD/tests/fixtures/fake-qemu ACCEL=tcg
 work=$(mktemp -d)
 trap 'kill $(cat "$work/qemu-pids" 2>/dev/null) 2>/dev/null; pkill -f "$work" 2>/dev/null; rm -rf "$work"' EXIT

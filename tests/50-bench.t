@@ -75,5 +75,6 @@ if ls "$O"/images/{redis,memcached}-{stock,shortcut}/bzImage >/dev/null 2>&1; th
 else
 	skip "bench/soak" "redis or memcached images at stock and shortcut were not built"
 fi
-rm -rf "$dir"
+# Keep the evidence of a failure.
+if [ $tap_failed = 0 ]; then rm -rf "$dir"; else diag "results kept in $dir"; fi
 tap_done

@@ -2,7 +2,7 @@
 # Redis (apps/redis, Debian's 7.0.15) in the guest, tested by its own test
 # suite from the host in external-server mode (apps/redis/testsuite) at
 # stock and at UKL levels ($REDIS_TEST_LEVELS: stock and the fastest level
-# in make test, base too in make test-full; a run takes 2 minutes): each
+# in make test, base too in make test-full; a run takes 3 minutes): each
 # run must pass, the server must exit with status 0 on SHUTDOWN, and every
 # UKL level must pass exactly the tests stock passes.  First, the guest's
 # clock must agree with the host's within 10 ms (ukl-lib/clock.c).  A test that makes no
@@ -36,13 +36,14 @@ passed_tests() { sed 's/\x1b\[[0-9;]*m//g' "$1" | sed -n 's/^\[ok\]: \(.*\) ([0-
 # and the round trip of that reading: the best of 5 TIME commands on one
 # connection, each against the middle of its round trip.
 clock_offset() {
-	local i h0 h1 sec usec best_rtt= best_offset
+	local i h0 h1 first sec usec best_rtt= best_offset
 	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
 	for i in 1 2 3 4 5; do
 		h0=${EPOCHREALTIME/./}
 		printf 'TIME\r\n' >&3
 		# *2, $10, SECONDS, $6, MICROSECONDS
-		read -r _ <&3 && read -r _ <&3 && read -r sec <&3 && read -r _ <&3 && read -r usec <&3 || return 1
+		read -r -t 10 first <&3 && [ "${first%$'\r'}" = '*2' ] || return 1
+		read -r -t 10 _ <&3 && read -r -t 10 sec <&3 && read -r -t 10 _ <&3 && read -r -t 10 usec <&3 || return 1
 		h1=${EPOCHREALTIME/./}
 		sec=${sec%$'\r'} usec=${usec%$'\r'}
 		if [ -z "$best_rtt" ] || [ $((h1 - h0)) -lt "$best_rtt" ]; then

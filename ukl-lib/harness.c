@@ -25,7 +25,7 @@
 
 #include "ukl.h"
 
-static void put_line(const char *s)
+void ukl_put_line(const char *s)
 {
 	/* One write() per marker so kernel messages cannot split it. */
 	ssize_t unused = write(STDOUT_FILENO, s, strlen(s));
@@ -41,7 +41,7 @@ static void report_exit(int status, void *arg)
 	/* Handlers run before stdio's own flush at exit; flush the app first. */
 	fflush(NULL);
 	snprintf(line, sizeof(line), "\n" UKL_EXIT_MARKER " %d\n", status & 0xff);
-	put_line(line);
+	ukl_put_line(line);
 	/* Only the guest's init owns the exit port; elsewhere (a test on the
 	 * host, say) the marker is enough. */
 	if (getpid() != 1)
@@ -64,13 +64,13 @@ __attribute__((constructor)) static void announce_start(void)
 {
 	char line[64];
 
-	put_line(UKL_START_MARKER "\n");
+	ukl_put_line(UKL_START_MARKER "\n");
 	/*
 	 * The time-stamp counter at start, for bench/boot: under QEMU's
 	 * -icount shift=0 it counts the guest instructions since power-on.
 	 */
 	snprintf(line, sizeof(line), UKL_TSC_MARKER " %llu\n", (unsigned long long)__rdtsc());
-	put_line(line);
+	ukl_put_line(line);
 	on_exit(report_exit, NULL);
 	ukl_clock_from_host();
 }

@@ -28,14 +28,16 @@
  * UKL_CLOCK_PORT and names that place in the app's environment variable
  * UKL_CLOCK_ENV (a kernel parameter); before main() the app sets its clock
  * from it and prints UKL_CLOCK_MARKER with the round trip, in microseconds,
- * that bounds the error (half of it at most).
+ * that bounds the error: the guest is behind by at most that much.
  */
 #define UKL_CLOCK_ENV "UKL_HOST_CLOCK"
 #define UKL_CLOCK_ADDRESS "10.0.2.100"
 #define UKL_CLOCK_PORT 37
 #define UKL_CLOCK_MARKER "ukl-kit: clock set from the host's, round trip us"
-/* Called by ukl-lib's start-up code; does nothing without UKL_CLOCK_ENV. */
+/* ukl-lib's start-up code: the clock (nothing without UKL_CLOCK_ENV), and
+ * console lines written whole, in one write(). */
 void ukl_clock_from_host(void);
+void ukl_put_line(const char *s);
 
 /* Bring up the loopback interface (down in a fresh guest); 0 or -1/errno. */
 int ukl_loopback_up(void);
