@@ -95,7 +95,7 @@ help:
 	@echo '  run         build and boot APP at LEVEL under QEMU with ARGS'
 	@echo 'Test:'
 	@echo '  test        unit tests of the harness and boot tests (TAP)'
-	@echo '  test-full   test, plus nss, conformance at 4 CPUs and debug kernels at every SMP level (hours)'
+	@echo '  test-full   test, plus conformance at 4 CPUs, debug kernels at every SMP level, Redis'"'"'s suite at stock and base (hours)'
 	@echo '  check       the host-only tests (seconds; no kernel, no QEMU)'
 	@echo '  check-series  build every prefix of patches/ (slow; run before sending patches)'
 	@echo 'Benchmark (results in $$(O)/bench/<time>/):'
@@ -345,9 +345,9 @@ test: host-tools
 	$(Q)O=$(O) VERDICT=$(VERDICT) tests/run
 
 # Before resolving kernel work (hours under TCG): images of set test-full
-# (configs/matrix: nss, the debug kernels), conformance at 1, 2 and 4 CPUs
+# (configs/matrix: the other debug kernels), conformance at 1, 2 and 4 CPUs
 # and with the debug fragment at every level that has SMP, Redis's suite at
-# base too.
+# stock and base too.
 test-full: host-tools
 	$(Q)O=$(O) VERDICT=$(VERDICT) TEST_SET=test-full TEST_CPUS="1 2 4" \
 		TEST_DEBUG_LEVELS="stock base byp ret ret-byp shortcut" \

@@ -6,8 +6,8 @@
 #   whose kernel cannot run that many CPUs (nss has no SMP) is skipped
 #   with the reason;
 #   the debug kernels (KERNEL_DEBUG=1: full preemption, lockdep, DEBUG_ENTRY,
-#   ...) of $TEST_DEBUG_LEVELS (default "base shortcut": base and the fastest level;
-#   make test-full: every level with SMP) at $TEST_DEBUG_CPUS CPUs
+#   ...) of $TEST_DEBUG_LEVELS (default "stock base shortcut": stock, base
+#   and the fastest level; make test-full: every level with SMP) at $TEST_DEBUG_CPUS CPUs
 #   (default 2).
 #
 # In a group each case must pass at every level, or be skipped at every
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 
 mapfile -t all < <(all_levels)
 read -r -a cpu_counts <<<"${TEST_CPUS:-1 2}"
-read -r -a debug_levels <<<"${TEST_DEBUG_LEVELS-base shortcut}"
+read -r -a debug_levels <<<"${TEST_DEBUG_LEVELS-stock base shortcut}"
 debug_cpus=${TEST_DEBUG_CPUS:-2}
 # groups: "CPUS LEVEL..." per group, LEVEL as in configs/matrix (L+debug).
 groups=()
