@@ -36,7 +36,7 @@ SET ?= test
 quote = '$(subst ','\'',$(1))'
 # O, APP and LEVEL are checked even when empty; the others when set.  A
 # check-input that fails without saying why stops make too.
-CHECKED := $(foreach v,ACCEL V KERNEL_DEBUG RUNS QUICK SOAK SET BENCH_APPS BENCH_LEVELS CPUS MEM TIMEOUT SILENCE HOST_PORT,\
+CHECKED := $(foreach v,ACCEL V KERNEL_DEBUG RUNS JOBS QUICK SOAK SET BENCH_APPS BENCH_LEVELS CPUS MEM TIMEOUT SILENCE HOST_PORT ARGS,\
 	$(if $($(v)),$(call quote,$(v)=$($(v)))))
 INPUT_PROBLEMS := $(shell problems=$$(scripts/check-input $(foreach v,O APP LEVEL,$(call quote,$(v)=$($(v)))) $(CHECKED)) || \
 	echo "$${problems:-scripts/check-input failed without saying why}")

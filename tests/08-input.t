@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 
-plan 37
+plan 41
 work=$(mktemp -d)
 cxx_app=apps/zz-cxx-probe-$$
 trap 'rm -rf "$work" "$cxx_app"' EXIT
@@ -62,6 +62,10 @@ refused "an unknown level in BENCH_LEVELS is refused" "unknown BENCH_LEVELS 'fas
 refused "BENCH_LEVELS not starting with stock is refused" "must start with stock" bench-syscall "BENCH_LEVELS=base stock" "$fresh"
 refused "TIMEOUT=soon is refused before building" "TIMEOUT='soon' is not a whole number" run TIMEOUT=soon "$fresh"
 refused "QUICK=yes is refused" "QUICK='yes' must be 0 or 1" bench QUICK=yes "$fresh"
+refused "TIMEOUT=09, which the shell would read as octal, is refused" "TIMEOUT='09' is not a whole number" run TIMEOUT=09 "$fresh"
+refused "JOBS=0 is refused before building" "JOBS='0' is not a whole number of at least 1" image JOBS=0 "$fresh"
+refused "ARGS with quotes is refused before building" "ARGS='-x \"a b\"' has quotes" run 'ARGS=-x "a b"' "$fresh"
+check "ARGS of plain words passes the check" scripts/check-input 'ARGS=--port 6379 -v'
 
 mkdir -p "$cxx_app"
 echo 'int main() { return 0; }' >"$cxx_app/main.cc"
