@@ -1,7 +1,9 @@
 #!/bin/bash
 # Build tests: the images the boot tests need, and the kit's refusals of bad
 # input (unknown app or level, a patch that does not apply, a config option
-# that does not survive olddefconfig).
+# that does not survive olddefconfig).  It checks the build itself, so it
+# reads build stamps and logs under $O/build: a documented exception to
+# "tests read images only".
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh

@@ -3,7 +3,9 @@
 # must never execute SYSCALL (a UKL app enters the kernel by calling
 # __ukl_syscall), never use the red zone, and must be built for the kernel
 # code model.  The same for the UKL libgcc, and a UKL app link must take
-# libgcc from there only, never from the host compiler.
+# libgcc from there only, never from the host compiler.  It checks the
+# build itself, so it reads $O/sysroot-ukl and the objects under
+# $O/build/programs: a documented exception to "tests read images only".
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
@@ -96,7 +98,7 @@ fi
 # a long double the TFmode compares, __int128 division __divti3) with
 # scripts/ukl-link, and read its link map: every input must come from the
 # kit's sysroot or the probe, and the unwinder from the kit's libgcc.a.  The
-# maps of apps already linked under $O are checked the same way.
+# maps of the UKL images under $O are checked the same way.
 tmp=$(mktemp -d)
 cat >"$tmp/probe.c" <<'EOF'
 #include <pthread.h>
@@ -128,7 +130,7 @@ if ! gcc -O2 $UKL_RING0_CFLAGS -isystem "$sysroot/include" \
 elif ! grep -q "^$sysroot/lib/libgcc\.a(unwind-dw2\.o)" "$tmp/probe-ukl.o.map"; then
 	problems="the probe's unwinder is not the kit's libgcc.a(unwind-dw2.o)"$'\n'
 fi
-for map in "$tmp/probe-ukl.o.map" "$O"/build/apps/*/app-ukl.o.map; do
+for map in "$tmp/probe-ukl.o.map" "$O"/images/*/app.o.map; do
 	[ -f "$map" ] || continue
 	bad=$(map_inputs "$map" | grep -v -e "^$sysroot/lib/" -e "^$tmp/" -e "^$O/build/apps/" -e "^$O/build/programs/" || [ $? = 1 ])
 	[ -z "$bad" ] || problems+="$map takes inputs from outside the kit (host libgcc: $host_libgcc):

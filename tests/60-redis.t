@@ -8,7 +8,8 @@
 # run must pass and the server must exit with status 0 on SHUTDOWN.  First, the guest's
 # clock must agree with the host's within 10 ms (ukl-lib/clock.c).  A test that makes no
 # progress for 5 minutes fails the run (runtest --timeout; its default is
-# 20 minutes).
+# 20 minutes).  Redis's runtest and its tests come from the source tree
+# ($O/src/apps/redis): a documented exception to "tests read images only".
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
